@@ -1,0 +1,36 @@
+# Chairside: `make run` (the whole system with demo data) and `make test` (the whole suite). Nothing else needed.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint fmt migrate demo clean-data
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: venv
+	$(BIN)/python manage.py run_local
+
+test: venv
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: venv
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+fmt: venv
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+migrate: venv
+	$(BIN)/python manage.py migrate
+
+demo: venv
+	$(BIN)/python manage.py demo_data
+
+clean-data:
+	rm -rf .data

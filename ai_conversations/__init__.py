@@ -1,0 +1,1 @@
+"""The assistant: AI conversations, the offline engine and the LLM provider."""

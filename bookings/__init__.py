@@ -1,0 +1,1 @@
+"""Bookings: services, staff, schedules, availability, bookings and reminders."""

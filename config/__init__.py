@@ -1,0 +1,5 @@
+"""Chairside's Django project package."""
+
+from config.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,88 @@
+"""Liveness (/healthz: the process answers) and readiness (/readyz: database, Redis and broker answer)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger("chairside.health")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_redis() -> None:
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_broker() -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+
+
+CHECKS = {"database": _check_database, "redis": _check_redis, "broker": _check_broker}
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, dict] = {}
+    ok = True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            check()
+            results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        except Exception as exc:  # any failure means "not ready"; the reason is named, not raised
+            ok = False
+            results[name] = {"ok": False, "error": exc.__class__.__name__}
+            logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503)
+
+
+def _metrics_allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    if token:
+        import hmac
+
+        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(supplied.encode(), token.encode()):
+            return False
+    if settings.METRICS_ALLOWED_CIDRS:
+        try:
+            addr = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        except ValueError:
+            return False
+        if not any(addr in ipaddress.ip_network(cidr, strict=False) for cidr in settings.METRICS_ALLOWED_CIDRS):
+            return False
+    return True
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus exposition; multiprocess-aware when PROMETHEUS_MULTIPROC_DIR is set (gunicorn with workers)."""
+    if not _metrics_allowed(request):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    from django_prometheus.exports import ExportToDjangoView
+
+    return ExportToDjangoView(request)

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings, with fast hashing and a per-run cache key prefix."""
+
+import os
+import uuid
+
+os.environ["CHAIRSIDE_TESTING"] = "1"
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,1 @@
+"""Messaging: WhatsApp conversations, messages, templates, the Cloud API client and outbound sending."""

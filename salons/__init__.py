@@ -1,0 +1,1 @@
+"""Salons: the tenant, its members and API keys, customers, and the tenancy mechanism."""

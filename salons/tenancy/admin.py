@@ -1,0 +1,150 @@
+"""The admin mixin every tenant-owned ModelAdmin uses.
+
+A staff user sees only the salons they are a member of: change lists, change/delete views, actions, foreign-key and
+many-to-many choices, autocomplete results, list filters and inlines. New rows get the salon stamped. Superusers see
+everything. Write access follows the same role matrix as the API (``admin_write_role``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+
+from salons.models import ROLE_RANK, Membership, Role, Salon
+
+
+def member_salon_ids(request, min_role: str = Role.VIEWER) -> list:
+    """Salons the request's user may see in the admin (cached on the request)."""
+    cache = getattr(request, "_chairside_roles", None)
+    if cache is None:
+        cache = dict(
+            Membership.all_salons.filter(user_id=request.user.pk, salon__is_active=True).values_list("salon_id", "role")
+        )
+        request._chairside_roles = cache
+    return [sid for sid, role in cache.items() if ROLE_RANK[Role(role)] >= ROLE_RANK[Role(min_role)]]
+
+
+def _scope_model_queryset(request, model, queryset=None, min_role: str = Role.VIEWER):
+    """Limit a queryset of any model to the user's salons: tenant-owned by salon, Salon by id."""
+    if queryset is None:
+        manager = getattr(model, "all_salons", None) or model._default_manager
+        queryset = manager.all()
+    if request.user.is_superuser:
+        return queryset
+    salon_ids = member_salon_ids(request, min_role)
+    if model is Salon:
+        return queryset.filter(pk__in=salon_ids)
+    if any(f.name == "salon" for f in model._meta.get_fields()):
+        return queryset.filter(salon_id__in=salon_ids)
+    return queryset
+
+
+class TenantAdminMixin:
+    """Mix into ``admin.ModelAdmin``/inlines of tenant-owned models. The salon is chosen, never typed."""
+
+    admin_write_role: str = Role.STAFF
+    salon_field_for_new = "salon"
+
+    # --- rows ------------------------------------------------------------------------------------------------
+    def get_queryset(self, request):
+        qs = self.model.all_salons.all()
+        ordering = self.get_ordering(request)
+        if ordering:
+            qs = qs.order_by(*ordering)
+        return _scope_model_queryset(request, self.model, qs)
+
+    # --- permissions: a member with too low a role may only look -------------------------------------------
+    def _may(self, request, role: str) -> bool:
+        return request.user.is_superuser or bool(member_salon_ids(request, role))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and self._may(request, Role.VIEWER)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (obj is None or self._owns(request, obj, Role.VIEWER))
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request) and self._may(request, self.admin_write_role)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, self.admin_write_role) and (
+            obj is None or self._owns(request, obj, self.admin_write_role)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def _owns(self, request, obj, role: str) -> bool:
+        if request.user.is_superuser:
+            return True
+        salon_id = obj.pk if isinstance(obj, Salon) else getattr(obj, "salon_id", None)
+        return salon_id in member_salon_ids(request, role)
+
+    # --- choices, filters, autocomplete ---------------------------------------------------------------------
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "salon":
+            kwargs["queryset"] = _scope_model_queryset(request, Salon, Salon.objects.all(), self.admin_write_role)
+        else:
+            kwargs["queryset"] = _scope_model_queryset(request, db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = _scope_model_queryset(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # Related filters only offer values that occur in the visible (scoped) rows.
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and "__" not in item:
+                field = self.model._meta.get_field(item)
+                if (field.is_relation and field.many_to_one) or getattr(field, "many_to_many", False):
+                    item = (item, RelatedOnlyFieldListFilter)
+            filters.append(item)
+        return filters
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete asks the *target* admin; its get_queryset is already scoped, re-scope defensively.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return _scope_model_queryset(request, self.model, queryset), may_have_duplicates
+
+    # --- new rows --------------------------------------------------------------------------------------------
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser and len(member_salon_ids(request, self.admin_write_role)) == 1:
+            exclude.append("salon")
+        return exclude
+
+    def save_model(self, request, obj, form, change):
+        if not change and getattr(obj, "salon_id", None) is None:
+            allowed = member_salon_ids(request, self.admin_write_role)
+            if len(allowed) == 1:
+                obj.salon_id = allowed[0]
+        if not self._owns(request, obj, self.admin_write_role):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+class TenantInlineMixin(TenantAdminMixin):
+    """Inlines: rows of the parent's salon only; new inline rows inherit the parent's salon."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        parent_salon_id = getattr(obj, "salon_id", None) or (obj.pk if isinstance(obj, Salon) else None)
+
+        class SalonStampingFormSet(formset):
+            def save_new(self, form, commit=True):
+                instance = form.save(commit=False)
+                if getattr(instance, "salon_id", None) is None and parent_salon_id is not None:
+                    instance.salon_id = parent_salon_id
+                if commit:
+                    instance.save()
+                    form.save_m2m()
+                return instance
+
+        return SalonStampingFormSet
+
+
+__all__ = ["TenantAdminMixin", "TenantInlineMixin", "admin", "member_salon_ids"]

@@ -1,0 +1,136 @@
+"""The base of every API view under ``/api/v1/salons/<salon_id>/``.
+
+It authenticates, resolves the salon from the URL, checks the caller's membership role or API key scope for that
+salon, and runs the whole request inside ``salon_scope``. A salon the caller does not belong to is a 404, exactly
+like one that does not exist. Subclasses cannot replace the scoping: defining ``get_queryset``, ``initial`` or
+``dispatch`` is refused at class creation; they narrow the scoped queryset with ``scope_queryset`` instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.http import Http404
+from rest_framework import permissions, serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.viewsets import ViewSetMixin
+
+from salons.models import ROLE_RANK, ApiKeyScope, Membership, Role, Salon
+from salons.tenancy.scope import _current_salon, current_salon
+
+_SEALED = ("get_queryset", "initial", "dispatch")
+
+# The role an API key acts with, by scope. Keys never act as owners (members, keys, channel credentials).
+API_KEY_ROLE = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.WRITE: Role.MANAGER}
+
+
+class CallerThrottle(SimpleRateThrottle):
+    """Per-caller rate limit in Redis: a person by user id, an API key by key id, else by IP."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        ident = str(user.pk) if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class SalonRolePermission(permissions.BasePermission):
+    """Reads need ``view.read_role``, writes ``view.write_role`` (per-action overrides in ``view.action_roles``)."""
+
+    def has_permission(self, request, view) -> bool:
+        required = view.required_role(request)
+        return ROLE_RANK[Role(view.caller_role)] >= ROLE_RANK[Role(required)]
+
+
+class SalonScopedAPIView(GenericAPIView):
+    """Base view for tenant routes. Set ``model`` (a TenantModel) and optionally ``read_role``/``write_role``."""
+
+    permission_classes = [permissions.IsAuthenticated, SalonRolePermission]
+    throttle_classes = [CallerThrottle]
+    read_role: ClassVar[str] = Role.VIEWER
+    write_role: ClassVar[str] = Role.STAFF
+    action_roles: ClassVar[dict[str, str]] = {}
+    model = None
+    salon_url_kwarg = "salon_id"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _SEALED:
+            if name in cls.__dict__:
+                raise TypeError(f"{cls.__name__} may not override {name}(): narrow the queryset in scope_queryset()")
+
+    # --- the scope -------------------------------------------------------------------------------------------
+    def dispatch(self, request, *args, **kwargs):
+        token = _current_salon.set(None)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            _current_salon.reset(token)
+
+    def initial(self, request, *args, **kwargs):
+        # Authentication first (401 beats 404), then the salon, then the role (403), inside the scope.
+        self.perform_authentication(request)
+        if not request.user or not request.user.is_authenticated:
+            self.permission_denied(request)
+        self.salon, self.caller_role = self._resolve_salon(request, kwargs.get(self.salon_url_kwarg))
+        _current_salon.set(self.salon)
+        super().initial(request, *args, **kwargs)
+
+    def _resolve_salon(self, request, salon_id) -> tuple[Salon, str]:
+        try:
+            salon = Salon.objects.get(pk=uuid.UUID(str(salon_id)), is_active=True)
+        except (Salon.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        api_key = getattr(request.user, "api_key", None)
+        if api_key is not None:
+            if api_key.salon_id != salon.pk:
+                raise Http404
+            return salon, API_KEY_ROLE[ApiKeyScope(api_key.scope)]
+        if request.user.is_superuser:
+            return salon, Role.OWNER
+        membership = Membership.all_salons.filter(salon=salon, user=request.user).only("role").first()
+        if membership is None:
+            raise Http404
+        return salon, membership.role
+
+    def required_role(self, request) -> str:
+        action = getattr(self, "action", None) or request.method.lower()
+        if action in self.action_roles:
+            return self.action_roles[action]
+        return self.read_role if request.method in permissions.SAFE_METHODS else self.write_role
+
+    # --- querysets -------------------------------------------------------------------------------------------
+    def get_queryset(self):
+        if self.model is None:
+            raise NotImplementedError(f"{type(self).__name__} must set model")
+        return self.scope_queryset(self.model.objects.all())
+
+    def scope_queryset(self, queryset):
+        """Narrow or annotate the (already salon-scoped) queryset. Override this, not get_queryset."""
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["salon"] = current_salon()
+        return context
+
+
+class SalonScopedViewSet(ViewSetMixin, SalonScopedAPIView):
+    """The same base for routers and ``@action``s; CRUD mixins from ``rest_framework.mixins`` compose with it."""
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key chosen by id in a request body: only rows of the salon in scope exist for it.
+
+    ``Model.objects`` is scoped when the SQL runs, so another salon's id answers "does not exist", like a missing one.
+    """
+
+    default_error_messages = {"does_not_exist": "No such object in this salon: {pk_value}."}
+
+    def __init__(self, model, **kwargs):
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = model.objects.all()
+        super().__init__(**kwargs)

@@ -1,0 +1,3 @@
+"""API routes of the salons app (auth, me, salons, members, API keys, customers)."""
+
+urlpatterns: list = []

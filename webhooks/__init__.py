@@ -1,0 +1,1 @@
+"""Webhooks: the inbound WhatsApp webhook, its durable event log and its processing."""
