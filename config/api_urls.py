@@ -2,6 +2,12 @@
 
 from django.urls import include, path
 
+from salons.urls import account_patterns, salon_patterns
+
+# Each app appends its tenant routes here (they are mounted under /api/v1/salons/<uuid:salon_id>/).
+tenant_patterns: list = [*salon_patterns]
+
 urlpatterns = [
-    path("", include("salons.urls")),
+    *account_patterns,
+    path("salons/<uuid:salon_id>/", include(tenant_patterns)),
 ]
