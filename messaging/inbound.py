@@ -1,0 +1,303 @@
+"""What the webhooks dispatcher calls: inbound messages, delivery statuses and template events (inside the scope)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from messaging.models import (
+    CUSTOMER_SERVICE_WINDOW,
+    Conversation,
+    Direction,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    MessageType,
+    TemplateStatus,
+    status_may_advance,
+)
+from messaging.pricing import cost_for
+from messaging.services import conversation_for_customer, message_send_text
+from messaging.whatsapp.errors import explain
+from salons.models import Customer, Salon, normalize_phone
+
+logger = logging.getLogger("chairside.messaging")
+
+# Opt-out keywords (matched on the whole message, case- and accent-insensitive enough for what people type).
+STOP_KEYWORDS = {
+    "en": {"stop", "unsubscribe", "stop all", "opt out", "optout", "cancel all", "end", "quit"},
+    "es": {"parar", "baja", "darse de baja", "detener", "cancelar suscripcion", "cancelar suscripción", "alto"},
+    "pt": {"pare", "parar", "sair", "cancelar inscricao", "cancelar inscrição", "descadastrar"},
+    "de": {"stopp", "abmelden", "abbestellen", "austragen"},
+}
+START_KEYWORDS = {
+    "en": {"start", "unstop", "subscribe", "resume", "yes start"},
+    "es": {"alta", "iniciar", "comenzar", "reanudar", "suscribir"},
+    "pt": {"iniciar", "voltar", "reativar", "começar", "comecar", "inscrever"},
+    "de": {"anmelden", "starten", "fortsetzen"},
+}
+STOP_CONFIRMATION = {
+    "en": "You will no longer receive messages from us. Reply START to subscribe again.",
+    "es": "Ya no recibirás mensajes nuestros. Responde ALTA para volver a suscribirte.",
+    "pt": "Você não receberá mais mensagens nossas. Responda INICIAR para voltar a receber.",
+    "de": "Du erhältst keine Nachrichten mehr von uns. Antworte START, um sie wieder zu erhalten.",
+}
+START_CONFIRMATION = {
+    "en": "Welcome back! You will receive our messages again. Reply STOP to unsubscribe.",
+    "es": "¡Bienvenido de nuevo! Volverás a recibir nuestros mensajes. Responde BAJA para darte de baja.",
+    "pt": "Bem-vindo de volta! Você voltará a receber nossas mensagens. Responda PARE para sair.",
+    "de": "Willkommen zurück! Du erhältst wieder Nachrichten von uns. Antworte STOPP, um sie abzubestellen.",
+}
+
+
+def keyword_of(text: str) -> tuple[str, str] | None:
+    """("stop"|"start", language) when the whole text is an opt-out/opt-in keyword."""
+    normalized = " ".join((text or "").strip().strip(".!¡?¿").casefold().split())
+    if not normalized or len(normalized) > 30:
+        return None
+    for kind, table in (("stop", STOP_KEYWORDS), ("start", START_KEYWORDS)):
+        for language, words in table.items():
+            if normalized in words:
+                return kind, language
+    return None
+
+
+@dataclass
+class InboundResult:
+    message: Message | None
+    created: bool
+    keyword: str | None = None
+
+
+SUPPORTED_INBOUND = {t.value for t in MessageType} - {"template", "unsupported"}
+
+
+def _timestamp(value) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (TypeError, ValueError):
+        return timezone.now()
+
+
+def _preview(message: dict, type_: str) -> str:
+    if type_ == MessageType.TEXT:
+        return (message.get("text") or {}).get("body", "")
+    if type_ == MessageType.BUTTON:
+        return (message.get("button") or {}).get("text", "")
+    if type_ == MessageType.INTERACTIVE:
+        interactive = message.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        return reply.get("title", "")
+    if type_ == MessageType.REACTION:
+        return (message.get("reaction") or {}).get("emoji", "")
+    media = message.get(type_) or {}
+    return media.get("caption", "") if isinstance(media, dict) else ""
+
+
+def customer_upsert(*, wa_id: str, profile_name: str = "") -> Customer:
+    """The customer with this WhatsApp id (or phone), created on first contact; the profile name fills blanks."""
+    customer = Customer.objects.filter(wa_id=wa_id).first()
+    if customer is None:
+        try:
+            phone = normalize_phone(wa_id)
+        except ValidationError:
+            phone = "+" + wa_id
+        customer = Customer.objects.filter(phone=phone).first()
+        if customer is None:
+            try:
+                with transaction.atomic():
+                    return Customer.objects.create(phone=phone, wa_id=wa_id, name=profile_name[:200])
+            except IntegrityError:  # a concurrent webhook created them first
+                customer = Customer.objects.filter(wa_id=wa_id).first() or Customer.objects.get(phone=phone)
+    updates = {}
+    if not customer.wa_id:
+        updates["wa_id"] = wa_id
+    if profile_name and not customer.name:
+        updates["name"] = profile_name[:200]
+    if updates:
+        Customer.objects.filter(pk=customer.pk).update(**updates, updated_at=timezone.now())
+        for key, value in updates.items():
+            setattr(customer, key, value)
+    return customer
+
+
+@transaction.atomic
+def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> InboundResult:
+    """Store one inbound message, open the 24 h window, and handle STOP/START. A duplicate wamid changes nothing."""
+    wamid = message.get("id")
+    existing = Message.objects.filter(wamid=wamid).first()
+    if existing is not None:
+        return InboundResult(message=existing, created=False)
+    wa_id = str(message.get("from", ""))
+    profile_name = ""
+    for contact in value.get("contacts") or []:
+        if str(contact.get("wa_id")) == wa_id:
+            profile_name = (contact.get("profile") or {}).get("name", "")
+    customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
+    conversation = conversation_for_customer(customer=customer)
+    type_ = message.get("type")
+    if type_ not in SUPPORTED_INBOUND:
+        type_ = MessageType.UNSUPPORTED
+    sent_at = _timestamp(message.get("timestamp"))
+    context_id = (message.get("context") or {}).get("id")
+    reply_to = Message.objects.filter(wamid=context_id).first() if context_id else None
+    try:
+        with transaction.atomic():
+            stored = Message.objects.create(
+                conversation=conversation,
+                customer=customer,
+                direction=Direction.INBOUND,
+                type=type_,
+                body=message,
+                preview=_preview(message, type_)[:300],
+                wamid=wamid,
+                status=MessageStatus.RECEIVED,
+                received_at=sent_at,
+                reply_to=reply_to,
+            )
+    except IntegrityError:  # the same wamid arrived concurrently
+        return InboundResult(message=Message.objects.get(wamid=wamid), created=False)
+    expires = sent_at + CUSTOMER_SERVICE_WINDOW
+    Conversation.objects.filter(pk=conversation.pk).update(
+        message_count=F("message_count") + 1,
+        inbound_count=F("inbound_count") + 1,
+        last_inbound_at=Greatest(F("last_inbound_at"), sent_at) if conversation.last_inbound_at else sent_at,
+        window_expires_at=Greatest(F("window_expires_at"), expires) if conversation.window_expires_at else expires,
+        last_message_at=timezone.now(),
+    )
+    conversation.refresh_from_db()
+    stored.conversation = conversation
+    keyword = None
+    if type_ == MessageType.TEXT:
+        found = keyword_of(stored.preview)
+        if found:
+            keyword = _apply_keyword(customer, *found, reply_to=stored)
+    return InboundResult(message=stored, created=True, keyword=keyword)
+
+
+def _apply_keyword(customer: Customer, kind: str, language: str, *, reply_to: Message) -> str:
+    now = timezone.now()
+    if kind == "stop":
+        Customer.objects.filter(pk=customer.pk).update(opted_out_at=now, updated_at=now)
+        customer.opted_out_at = now
+        text = STOP_CONFIRMATION[language]
+    else:
+        Customer.objects.filter(pk=customer.pk).update(opted_out_at=None, updated_at=now)
+        customer.opted_out_at = None
+        text = START_CONFIRMATION[language]
+    message_send_text(customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
+    logger.info("customer %s", "opted out" if kind == "stop" else "opted in", extra={"customer_id": customer.pk})
+    return kind
+
+
+@transaction.atomic
+def inbound_status_receive(*, salon: Salon, status: dict) -> Message | None:
+    """Apply one status (sent/delivered/read/failed): forward only, duplicates ignored, pricing and cost once."""
+    message = Message.objects.select_for_update().filter(wamid=status.get("id")).first()
+    if message is None:
+        logger.info("status for an unknown wamid", extra={"wamid": status.get("id")})
+        return None
+    new = status.get("status")
+    at = _timestamp(status.get("timestamp"))
+    fields: set[str] = set()
+    if new in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED):
+        stamp = f"{new}_at"
+        if getattr(message, stamp) is None:
+            setattr(message, stamp, at)
+            fields.add(stamp)
+        # A read implies delivered even if Meta skipped (or has not yet sent) the delivered status.
+        if new == MessageStatus.READ and message.delivered_at is None:
+            message.delivered_at = at
+            fields.add("delivered_at")
+        if status_may_advance(message.status, new):
+            message.status = new
+            fields.add("status")
+            if new == MessageStatus.FAILED:
+                error = (status.get("errors") or [{}])[0]
+                code = error.get("code")
+                message.error_code = code
+                message.error_title = (error.get("title") or error.get("message") or "")[:255]
+                message.error_details = (error.get("error_data") or {}).get("details", "") or error.get("message", "")
+                message.error_explanation = explain(code)
+                fields |= {"error_code", "error_title", "error_details", "error_explanation"}
+    pricing = status.get("pricing")
+    if pricing:
+        fields |= _record_pricing(message, pricing, salon)
+    if fields:
+        message.save(update_fields=[*fields, "updated_at"])
+    return message
+
+
+def _record_pricing(message: Message, pricing: dict, salon: Salon) -> set[str]:
+    message.pricing_model = pricing.get("pricing_model", message.pricing_model) or ""
+    message.pricing_type = pricing.get("type", message.pricing_type) or ""
+    message.pricing_category = pricing.get("category", message.pricing_category) or ""
+    if "billable" in pricing:
+        message.billable = bool(pricing["billable"])
+    fields = {"pricing_model", "pricing_type", "pricing_category", "billable"}
+    if message.cost is not None:
+        return fields  # counted once, whatever Meta repeats
+    if "type" in pricing:
+        charged = pricing["type"] == "regular"
+    else:  # older webhooks only say whether the message is billable
+        charged = bool(pricing.get("billable"))
+    cost, currency = (Decimal("0"), salon.currency)
+    if charged:
+        recipient = message.customer.wa_id or message.customer.phone
+        cost, currency = cost_for(recipient=recipient, category=message.pricing_category, currency=salon.currency)
+    message.cost, message.cost_currency = cost, currency
+    if cost:
+        Conversation.objects.filter(pk=message.conversation_id).update(cost_total=F("cost_total") + cost)
+        if currency == salon.currency:
+            Salon.objects.filter(pk=salon.pk).update(whatsapp_cost_total=F("whatsapp_cost_total") + cost)
+    return fields | {"cost", "cost_currency"}
+
+
+# Meta's template events carry the new status as "event"; a few events are not statuses.
+_TEMPLATE_EVENT_STATUS = {
+    "FLAGGED": TemplateStatus.PAUSED,
+    "REINSTATED": TemplateStatus.APPROVED,
+}
+
+
+@transaction.atomic
+def template_event_apply(*, salon: Salon, field: str, value: dict) -> MessageTemplate | None:
+    """Apply message_template_status_update (and category/quality updates) to the mirrored template."""
+    meta_id = str(value.get("message_template_id", ""))
+    name = value.get("message_template_name")
+    language = value.get("message_template_language")
+    queryset = MessageTemplate.objects.select_for_update()
+    template = queryset.filter(meta_id=meta_id).first() if meta_id else None
+    if template is None and name and language:
+        template = queryset.filter(name=name, language=language).first()
+    if field == "message_template_status_update":
+        event = str(value.get("event", "")).upper()
+        new_status = _TEMPLATE_EVENT_STATUS.get(event, event)
+        if new_status not in TemplateStatus.values:
+            logger.info("template event ignored", extra={"event": event})
+            return template
+        if template is None:
+            if not (name and language):
+                return None
+            template = MessageTemplate(name=name, language=language, meta_id=meta_id)
+        template.status = new_status
+        template.meta_id = template.meta_id or meta_id
+        reason = value.get("reason") or ""
+        template.rejection_reason = "" if reason in ("", "NONE") else str(reason)
+        if value.get("message_template_category") in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            template.category = value["message_template_category"]
+        template.save()
+    elif field == "template_category_update" and template is not None:
+        category = value.get("new_category")
+        if category in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            template.category = category
+            template.save(update_fields=["category", "updated_at"])
+    return template

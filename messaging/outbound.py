@@ -1,0 +1,185 @@
+"""Sending one outbox row: claim it with a lease, take a throughput token, call Meta, store the wamid, or retry/fail.
+
+The one window where a message can go out twice: Meta has answered 200 (the message is on its way) but the process
+dies before the UPDATE that stores the wamid commits. The lease then expires and the sweeper sends the row again.
+The window is one HTTP response read plus one single-row UPDATE in autocommit; nothing else runs in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from messaging import metrics
+from messaging.models import Direction, Message, MessageStatus
+from messaging.ratelimit import send_slot_wait
+from messaging.whatsapp import WhatsAppClient
+from messaging.whatsapp.errors import AuthError, GraphAPIError, explain
+from salons.models import ChannelStatus, Salon
+from salons.tenancy import current_salon
+
+logger = logging.getLogger("chairside.messaging")
+
+MAX_ATTEMPTS = 8
+# A queued row whose first send did not start within this time is considered lost by the broker.
+QUEUED_GRACE = timedelta(minutes=2)
+# Tolerance for workers whose clock runs a little ahead of the one that scheduled the retry.
+CLOCK_SKEW = timedelta(seconds=2)
+
+
+def lease_duration() -> timedelta:
+    """Long enough for one send with its timeout; short enough that a dead worker's row is picked up soon."""
+    return timedelta(seconds=2 * settings.WHATSAPP_HTTP_TIMEOUT_SECONDS + 10)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    state: str  # sent | retry | throttled | failed | skipped
+    retry_in: float | None = None
+
+
+def message_claim(*, message_id: int) -> Message | None:
+    """Lease the row for this worker: queued and due, or sending with an expired lease. None if another has it."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(skip_locked=True)
+            .select_related("customer")
+            .filter(pk=message_id, direction=Direction.OUTBOUND)
+            .filter(
+                Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now + CLOCK_SKEW)
+                | Q(status=MessageStatus.QUEUED, next_attempt_at__isnull=True)
+                | Q(status=MessageStatus.SENDING, lease_expires_at__lt=now)
+            )
+            .first()
+        )
+        if message is None:
+            return None
+        message.status = MessageStatus.SENDING
+        message.attempts += 1
+        message.sending_at = now
+        message.lease_expires_at = now + lease_duration()
+        message.save(update_fields=["status", "attempts", "sending_at", "lease_expires_at", "updated_at"])
+    return message
+
+
+def _channel_problem(salon: Salon) -> str | None:
+    if not salon.phone_number_id or not salon.whatsapp_access_token:
+        return "WhatsApp is not connected for this salon (no phone number id or access token)."
+    if salon.channel_status == ChannelStatus.NEEDS_CREDENTIALS:
+        return AuthError.explanation
+    return None
+
+
+def message_deliver(*, message_id: int) -> DeliveryOutcome:
+    """Send one outbound row (inside its salon's scope). Returns what happened and when to try again."""
+    salon = current_salon()
+    problem = _channel_problem(salon)
+    if problem:
+        message = message_claim(message_id=message_id)
+        if message is None:
+            return DeliveryOutcome("skipped")
+        _fail(message, code=None, title="WhatsApp not connected", explanation=problem, details="")
+        return DeliveryOutcome("failed")
+    wait = send_slot_wait(salon.phone_number_id)
+    if wait > 0:
+        metrics.MESSAGES_SENT.labels(type="any", outcome="throttled").inc()
+        return DeliveryOutcome("throttled", retry_in=wait)
+    message = message_claim(message_id=message_id)
+    if message is None:
+        return DeliveryOutcome("skipped")
+    started = time.perf_counter()
+    try:
+        with WhatsAppClient.for_salon(salon) as client:
+            wamid = client.send(message.body)
+    except GraphAPIError as exc:
+        metrics.SEND_LATENCY.observe(time.perf_counter() - started)
+        return _handle_error(message, exc, salon)
+    # Crash window starts (Meta accepted); store the wamid first, before anything else.
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.QUEUED]).update(
+        wamid=wamid, status=MessageStatus.SENT, sent_at=now, lease_expires_at=None, next_attempt_at=None, updated_at=now
+    )
+    # Crash window ends.
+    metrics.SEND_LATENCY.observe(time.perf_counter() - started)
+    metrics.MESSAGES_SENT.labels(type=message.type, outcome="sent").inc()
+    return DeliveryOutcome("sent")
+
+
+def retry_delay(exc: GraphAPIError, attempt: int) -> float:
+    """Exponential backoff by error class, with jitter so that retries of a burst spread out."""
+    base = exc.backoff_seconds(attempt)
+    return round(base * random.uniform(0.75, 1.25), 3)
+
+
+def _handle_error(message: Message, exc: GraphAPIError, salon: Salon) -> DeliveryOutcome:
+    code_label = str(exc.code) if exc.code is not None else (f"http_{exc.http_status}" if exc.http_status else "none")
+    metrics.GRAPH_ERRORS.labels(code=code_label, error_class=type(exc).__name__).inc()
+    explanation = explain(exc.code) if exc.code is not None else exc.explanation
+    if exc.retryable and message.attempts < MAX_ATTEMPTS:
+        delay = retry_delay(exc, message.attempts)
+        now = timezone.now()
+        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED,
+            lease_expires_at=None,
+            next_attempt_at=now + timedelta(seconds=delay),
+            error_code=exc.code,
+            error_title=(exc.title or str(exc))[:255],
+            error_explanation=explanation,
+            error_details=exc.details,
+            updated_at=now,
+        )
+        metrics.MESSAGES_SENT.labels(type=message.type, outcome="retry").inc()
+        logger.info("send retried", extra={"message_id": message.pk, "code": exc.code, "retry_in": delay})
+        return DeliveryOutcome("retry", retry_in=delay)
+    if isinstance(exc, AuthError):
+        Salon.objects.filter(pk=salon.pk).update(channel_status=ChannelStatus.NEEDS_CREDENTIALS)
+        logger.warning("salon channel needs new credentials", extra={"salon_id": str(salon.pk)})
+    if exc.retryable:
+        explanation = f"{explanation} Gave up after {message.attempts} attempts."
+    _fail(message, code=exc.code, title=exc.title or str(exc), explanation=explanation, details=exc.details)
+    return DeliveryOutcome("failed")
+
+
+def _fail(message: Message, *, code: int | None, title: str, explanation: str, details: str) -> None:
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.FAILED,
+        failed_at=now,
+        lease_expires_at=None,
+        next_attempt_at=None,
+        error_code=code,
+        error_title=title[:255],
+        error_explanation=explanation,
+        error_details=details,
+        updated_at=now,
+    )
+    metrics.MESSAGES_SENT.labels(type=message.type, outcome="failed").inc()
+    logger.info("send failed", extra={"message_id": message.pk, "code": code})
+
+
+def unfinished_messages(*, now=None, limit: int = 1000) -> list[tuple[int, str]]:
+    """(message id, salon id) of rows a worker should have finished: lost queued ones and expired leases.
+
+    Crosses tenants on purpose (the sweeper serves every salon); it returns ids only.
+    """
+    now = now or timezone.now()
+    rows = (
+        Message.all_salons.filter(direction=Direction.OUTBOUND)
+        .filter(
+            Q(status=MessageStatus.QUEUED, next_attempt_at__lt=now - QUEUED_GRACE)
+            | Q(status=MessageStatus.QUEUED, next_attempt_at__isnull=True, created_at__lt=now - QUEUED_GRACE)
+            | Q(status=MessageStatus.SENDING, lease_expires_at__lt=now)
+        )
+        .order_by("created_at")
+        .values_list("pk", "salon_id")[:limit]
+    )
+    return [(pk, str(salon_id)) for pk, salon_id in rows]

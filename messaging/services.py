@@ -1,0 +1,250 @@
+"""Outbound messaging services: validate (window, opt-out, template), write the outbox row, send after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from messaging.errors import ChannelNotConnected, CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
+from messaging.models import (
+    Conversation,
+    Direction,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    MessageType,
+    TemplateCategory,
+    TemplateStatus,
+)
+from messaging.whatsapp import payloads
+from salons.models import Customer
+from salons.tenancy import current_salon
+
+__all__ = [
+    "ChannelNotConnected",
+    "CustomerOptedOut",
+    "InvalidMessage",
+    "TemplateNotApproved",
+    "WindowClosed",
+    "conversation_for_customer",
+    "message_enqueue",
+    "message_send_interactive",
+    "message_send_template",
+    "message_send_text",
+]
+
+
+def conversation_for_customer(*, customer: Customer, lock: bool = False) -> Conversation:
+    """The customer's conversation, created on first use (race-safe)."""
+    queryset = Conversation.objects.select_for_update() if lock else Conversation.objects
+    conversation = queryset.filter(customer=customer).first()
+    if conversation is not None:
+        return conversation
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(customer=customer, cost_currency=customer.salon.currency)
+    except IntegrityError:
+        return queryset.get(customer=customer)
+
+
+def _check_scope(customer: Customer) -> None:
+    if customer.salon_id != current_salon().pk:
+        # Never send another salon's customer a message from this salon's number.
+        raise InvalidMessage("This customer belongs to another salon.", field="customer")
+
+
+def _recipient(customer: Customer) -> str:
+    return customer.wa_id or customer.phone.lstrip("+")
+
+
+def message_enqueue(message: Message) -> None:
+    """Send the row after the surrounding transaction commits (the row is the outbox)."""
+    from messaging.tasks import message_send
+
+    message_id, salon_id = message.pk, str(message.salon_id)
+    transaction.on_commit(lambda: message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id}))
+
+
+def _create_outbound(
+    *,
+    customer: Customer,
+    conversation: Conversation,
+    type_: str,
+    body: dict,
+    preview: str,
+    reply_to: Message | None,
+    template: MessageTemplate | None = None,
+    category_hint: str = "",
+) -> Message:
+    now = timezone.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        customer=customer,
+        direction=Direction.OUTBOUND,
+        type=type_,
+        body=body,
+        preview=preview[:300],
+        status=MessageStatus.QUEUED,
+        template=template,
+        category_hint=category_hint or "",
+        reply_to=reply_to,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        message_count=F("message_count") + 1, outbound_count=F("outbound_count") + 1, last_message_at=now
+    )
+    message_enqueue(message)
+    return message
+
+
+def _free_form_checks(customer: Customer, *, bypass_opt_out: bool) -> Conversation:
+    _check_scope(customer)
+    if customer.is_opted_out and not bypass_opt_out:
+        raise CustomerOptedOut(
+            "This customer sent STOP and receives no free-form messages until they send START.", field="customer"
+        )
+    conversation = conversation_for_customer(customer=customer)
+    if not conversation.is_window_open():
+        expires = conversation.window_expires_at
+        raise WindowClosed(
+            "The 24-hour customer-service window is closed (the customer has not written in the last 24 hours). "
+            "Only an approved template can be sent now.",
+            extra={"window_expires_at": expires.isoformat() if expires else None},
+        )
+    return conversation
+
+
+def _reply_wamid(reply_to: Message | None) -> str | None:
+    return reply_to.wamid if reply_to is not None else None
+
+
+@transaction.atomic
+def message_send_text(
+    *, customer: Customer, text: str, reply_to: Message | None = None, bypass_opt_out: bool = False
+) -> Message:
+    """Queue a free-form text (only inside the 24 h window; ``bypass_opt_out`` is for the STOP confirmation)."""
+    try:
+        content = payloads.text_content(text, preview_url="http://" in text or "https://" in text)
+    except payloads.PayloadError as exc:
+        raise InvalidMessage(str(exc), field="text") from exc
+    conversation = _free_form_checks(customer, bypass_opt_out=bypass_opt_out)
+    body = payloads.envelope(_recipient(customer), "text", content, _reply_wamid(reply_to))
+    return _create_outbound(
+        customer=customer,
+        conversation=conversation,
+        type_=MessageType.TEXT,
+        body=body,
+        preview=text,
+        reply_to=reply_to,
+        category_hint="service",
+    )
+
+
+@transaction.atomic
+def message_send_interactive(*, customer: Customer, interactive: dict, reply_to: Message | None = None) -> Message:
+    """Queue reply buttons or a list (inside the window), checked against Meta's limits first."""
+    try:
+        content = payloads.validate_interactive(interactive)
+    except payloads.PayloadError as exc:
+        raise InvalidMessage(str(exc), field=exc.field) from exc
+    conversation = _free_form_checks(customer, bypass_opt_out=False)
+    body = payloads.envelope(_recipient(customer), "interactive", content, _reply_wamid(reply_to))
+    return _create_outbound(
+        customer=customer,
+        conversation=conversation,
+        type_=MessageType.INTERACTIVE,
+        body=body,
+        preview=(content.get("body") or {}).get("text", ""),
+        reply_to=reply_to,
+        category_hint="service",
+    )
+
+
+def _language_candidates(customer: Customer, language: str | None) -> list[str]:
+    if language:
+        return [language]
+    ordered = [customer.language, customer.salon.language, "en"]
+    return [lang for i, lang in enumerate(ordered) if lang and lang not in ordered[:i]]
+
+
+def template_find(*, name: str, languages: Sequence[str]) -> MessageTemplate | None:
+    """The template ``name`` in the first language that exists ('pt' also finds 'pt_BR')."""
+    rows = list(MessageTemplate.objects.filter(name=name))
+    for language in languages:
+        exact = [t for t in rows if t.language.lower() == language.lower()]
+        if exact:
+            return exact[0]
+        regional = sorted(t for t in rows if t.language.lower().startswith(language.lower().split("_")[0] + "_"))
+        if regional:
+            return regional[0]
+    return None
+
+
+@transaction.atomic
+def message_send_template(
+    *,
+    customer: Customer,
+    template_name: str,
+    language: str | None = None,
+    body_parameters: Sequence[str] = (),
+    quick_reply_payloads: Sequence[str] = (),
+    category_hint: str | None = None,
+) -> Message:
+    """Queue an approved template (allowed outside the window). Opted-out customers get no marketing templates."""
+    _check_scope(customer)
+    languages = _language_candidates(customer, language)
+    template = template_find(name=template_name, languages=languages)
+    if template is None:
+        raise TemplateNotApproved(
+            f"There is no template {template_name!r} in {', '.join(languages)}. Submit it to WhatsApp first.",
+            field="template_name",
+        )
+    if template.status != TemplateStatus.APPROVED:
+        raise TemplateNotApproved(
+            f"Template {template.name!r} ({template.language}) is {template.get_status_display().lower()}, "
+            "not approved by WhatsApp, so it cannot be sent.",
+            field="template_name",
+        )
+    if customer.is_opted_out and template.category == TemplateCategory.MARKETING:
+        raise CustomerOptedOut("This customer sent STOP: marketing templates are not sent to them.", field="customer")
+    expected = template.body_parameter_names
+    body_parameters = [str(p) for p in body_parameters]
+    if len(body_parameters) != len(expected):
+        raise InvalidMessage(
+            f"Template {template.name!r} needs {len(expected)} body parameters, got {len(body_parameters)}.",
+            field="body_parameters",
+        )
+    if any(not p.strip() for p in body_parameters):
+        raise InvalidMessage("Template parameters may not be empty.", field="body_parameters")
+    if quick_reply_payloads and len(quick_reply_payloads) != template.quick_reply_count:
+        raise InvalidMessage(
+            f"Template {template.name!r} has {template.quick_reply_count} quick-reply buttons, "
+            f"got {len(quick_reply_payloads)} payloads.",
+            field="quick_reply_payloads",
+        )
+    params: Any = body_parameters
+    if template.parameter_format == "NAMED":
+        params = dict(zip(expected, body_parameters, strict=True))
+    content = payloads.template_content(
+        name=template.name,
+        language=template.language,
+        body_parameters=params,
+        quick_reply_payloads=list(quick_reply_payloads),
+    )
+    conversation = conversation_for_customer(customer=customer)
+    body = payloads.envelope(_recipient(customer), "template", content)
+    return _create_outbound(
+        customer=customer,
+        conversation=conversation,
+        type_=MessageType.TEMPLATE,
+        body=body,
+        preview=template.render_body(body_parameters),
+        reply_to=None,
+        template=template,
+        category_hint=(category_hint or template.category).lower(),
+    )

@@ -1,0 +1,161 @@
+"""Cloud API message payloads, built and checked against Meta's documented limits before anything is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+TEXT_MAX = 4096
+BUTTON_BODY_MAX = 1024
+LIST_BODY_MAX = 4096
+HEADER_TEXT_MAX = 60
+FOOTER_MAX = 60
+REPLY_BUTTONS_MAX = 3
+BUTTON_TITLE_MAX = 20
+BUTTON_ID_MAX = 256
+LIST_BUTTON_MAX = 20
+LIST_SECTIONS_MAX = 10
+LIST_ROWS_MAX = 10
+ROW_TITLE_MAX = 24
+ROW_DESCRIPTION_MAX = 72
+ROW_ID_MAX = 200
+SECTION_TITLE_MAX = 24
+
+
+class PayloadError(ValueError):
+    """The message breaks one of Meta's limits; ``field`` names where."""
+
+    def __init__(self, message: str, field: str = "body"):
+        super().__init__(message)
+        self.field = field
+
+
+def _check_len(value: Any, limit: int, what: str, field: str, required: bool = True) -> None:
+    if value is None or value == "":
+        if required:
+            raise PayloadError(f"{what} is required.", field)
+        return
+    if not isinstance(value, str):
+        raise PayloadError(f"{what} must be text.", field)
+    if len(value) > limit:
+        raise PayloadError(f"{what} is {len(value)} characters; WhatsApp allows at most {limit}.", field)
+
+
+def envelope(to: str, type_: str, content: Mapping[str, Any], reply_to_wamid: str | None = None) -> dict:
+    payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
+    if reply_to_wamid:
+        payload["context"] = {"message_id": reply_to_wamid}
+    payload["type"] = type_
+    payload[type_] = dict(content)
+    return payload
+
+
+def text_content(text: str, preview_url: bool = False) -> dict:
+    if not isinstance(text, str) or not text.strip():
+        raise PayloadError("Text is required.", "text")
+    _check_len(text, TEXT_MAX, "Text", "text")
+    return {"preview_url": preview_url, "body": text}
+
+
+def _check_header_footer(interactive: Mapping[str, Any]) -> None:
+    header = interactive.get("header")
+    if header is not None:
+        if not isinstance(header, Mapping) or "type" not in header:
+            raise PayloadError("header must be an object with a type.", "interactive.header")
+        if header["type"] == "text":
+            _check_len(header.get("text"), HEADER_TEXT_MAX, "Header text", "interactive.header")
+    footer = interactive.get("footer")
+    if footer is not None:
+        _check_len((footer or {}).get("text"), FOOTER_MAX, "Footer text", "interactive.footer")
+
+
+def validate_interactive(interactive: Mapping[str, Any]) -> dict:
+    """Check an ``interactive`` object (reply buttons or list) and return it as a plain dict."""
+    if not isinstance(interactive, Mapping):
+        raise PayloadError("interactive must be an object.", "interactive")
+    kind = interactive.get("type")
+    body = interactive.get("body") or {}
+    action = interactive.get("action") or {}
+    if kind == "button":
+        _check_len(body.get("text"), BUTTON_BODY_MAX, "Body text", "interactive.body")
+        _check_header_footer(interactive)
+        buttons = action.get("buttons") or []
+        if not 1 <= len(buttons) <= REPLY_BUTTONS_MAX:
+            raise PayloadError(f"Give 1 to {REPLY_BUTTONS_MAX} reply buttons (got {len(buttons)}).", "interactive")
+        ids, titles = set(), set()
+        for button in buttons:
+            reply = (button or {}).get("reply") or {}
+            if (button or {}).get("type") != "reply":
+                raise PayloadError("Each button needs type 'reply'.", "interactive.action.buttons")
+            _check_len(reply.get("id"), BUTTON_ID_MAX, "Button id", "interactive.action.buttons")
+            _check_len(reply.get("title"), BUTTON_TITLE_MAX, "Button title", "interactive.action.buttons")
+            if reply["id"] in ids or reply["title"] in titles:
+                raise PayloadError("Button ids and titles must be unique.", "interactive.action.buttons")
+            ids.add(reply["id"])
+            titles.add(reply["title"])
+    elif kind == "list":
+        _check_len(body.get("text"), LIST_BODY_MAX, "Body text", "interactive.body")
+        _check_header_footer(interactive)
+        _check_len(action.get("button"), LIST_BUTTON_MAX, "List button label", "interactive.action.button")
+        sections = action.get("sections") or []
+        if not 1 <= len(sections) <= LIST_SECTIONS_MAX:
+            raise PayloadError(f"Give 1 to {LIST_SECTIONS_MAX} list sections.", "interactive.action.sections")
+        row_ids: set[str] = set()
+        for section in sections:
+            title = (section or {}).get("title")
+            _check_len(title, SECTION_TITLE_MAX, "Section title", "interactive.action.sections", len(sections) > 1)
+            for row in (section or {}).get("rows") or []:
+                _check_len(row.get("id"), ROW_ID_MAX, "Row id", "interactive.action.sections")
+                _check_len(row.get("title"), ROW_TITLE_MAX, "Row title", "interactive.action.sections")
+                _check_len(
+                    row.get("description"), ROW_DESCRIPTION_MAX, "Row description", "interactive.action.sections", False
+                )
+                if row["id"] in row_ids:
+                    raise PayloadError("List row ids must be unique.", "interactive.action.sections")
+                row_ids.add(row["id"])
+        if not 1 <= len(row_ids) <= LIST_ROWS_MAX:
+            raise PayloadError(f"A list has 1 to {LIST_ROWS_MAX} rows in all (got {len(row_ids)}).", "interactive")
+    else:
+        raise PayloadError("interactive.type must be 'button' or 'list'.", "interactive")
+    return dict(interactive)
+
+
+def template_content(
+    *,
+    name: str,
+    language: str,
+    body_parameters: Sequence[str] | Mapping[str, str] = (),
+    header_parameters: Sequence[Mapping[str, Any]] = (),
+    quick_reply_payloads: Sequence[str] = (),
+    url_button_suffixes: Mapping[int, str] | None = None,
+) -> dict:
+    """The ``template`` object. A mapping of body parameters sends named ones, a sequence positional ones.
+
+    Quick-reply buttons are numbered from 0 in the template's button order; URL suffixes are keyed by index.
+    """
+    components: list[dict] = []
+    if header_parameters:
+        components.append({"type": "header", "parameters": [dict(p) for p in header_parameters]})
+    if isinstance(body_parameters, Mapping):
+        params = [{"type": "text", "parameter_name": k, "text": str(v)} for k, v in body_parameters.items()]
+    else:
+        params = [{"type": "text", "text": str(v)} for v in body_parameters]
+    if params:
+        components.append({"type": "body", "parameters": params})
+    for index, payload in enumerate(quick_reply_payloads):
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": payload}],
+            }
+        )
+    for index, suffix in sorted((url_button_suffixes or {}).items()):
+        components.append(
+            {"type": "button", "sub_type": "url", "index": str(index), "parameters": [{"type": "text", "text": suffix}]}
+        )
+    content: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if components:
+        content["components"] = components
+    return content
