@@ -1,0 +1,229 @@
+"""The offline engine: language, intents, services, staff, dates/times and booking codes (pure functions)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+
+from ai_conversations.engine import Named, understand
+from ai_conversations.engine.entities import find_booking_codes, match_services, match_staff, parse_when
+from ai_conversations.engine.intents import classify_intent
+from ai_conversations.engine.language import detect_language
+from ai_conversations.engine.replies import STRINGS, clip, format_money, format_when, t
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# A Wednesday morning, four days before the spring DST change in Europe.
+NOW = datetime(2026, 3, 25, 10, 0, tzinfo=BERLIN)
+
+SERVICES = [
+    Named(1, "Women's haircut"),
+    Named(2, "Men's haircut"),
+    Named(3, "Colour"),
+    Named(4, "Beard trim"),
+    Named(5, "Manicure"),
+    Named(6, "Balayage & gloss"),
+]
+STAFF = [Named(10, "Anna Schmidt"), Named(11, "Ben Ortiz"), Named(12, "Carla")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi, can I book a haircut tomorrow?", "en"),
+        ("Hola, quiero una cita para mañana", "es"),
+        ("Olá, quero marcar um horário amanhã", "pt"),
+        ("Hallo, ich möchte einen Termin morgen", "de"),
+        ("¿Cuánto cuesta?", "es"),
+        ("Você tem vaga?", "pt"),
+        ("Wann habt ihr offen?", "de"),
+    ],
+)
+def test_language_is_detected_from_keywords(text, expected):
+    assert detect_language(text, fallback="en") == expected
+
+
+@pytest.mark.parametrize("text", ["15:30", "ok", "👍", "K7M2XP"])
+def test_language_without_evidence_is_the_fallback(text):
+    assert detect_language(text, fallback="pt") == "pt"
+    assert detect_language(text, fallback="xx") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hi there", "greeting"),
+        ("Buenos días", "greeting"),
+        ("I'd like to book an appointment", "book"),
+        ("Quero marcar um horário", "book"),
+        ("Ich möchte einen Termin", "book"),
+        ("do you have anything free on friday?", "ask_availability"),
+        ("¿Tienes hueco el viernes?", "ask_availability"),
+        ("I need to reschedule", "reschedule"),
+        ("Kann ich meinen Termin verschieben?", "reschedule"),
+        ("quero remarcar", "reschedule"),
+        ("please cancel my appointment", "cancel"),
+        ("Quiero cancelar mi cita", "cancel"),
+        ("Ich möchte stornieren", "cancel"),
+        ("when is my appointment?", "my_bookings"),
+        ("meus agendamentos", "my_bookings"),
+        ("how much is a colour?", "prices_services"),
+        ("Was kostet ein Haarschnitt?", "prices_services"),
+        ("I want to know your prices", "prices_services"),
+        ("what are your opening hours?", "opening_hours"),
+        ("¿A qué hora abren?", "opening_hours"),
+        ("where are you located?", "location"),
+        ("Qual o endereço?", "location"),
+        ("can I talk to a person?", "talk_to_human"),
+        ("Ich will mit einem Mitarbeiter sprechen", "talk_to_human"),
+        ("thanks!", "thanks"),
+        ("muito obrigada", "thanks"),
+        ("yes", "confirm"),
+        ("nein", "decline"),
+        ("asdf qwerty", "unknown"),
+        ("the weather is nice", "unknown"),
+    ],
+)
+def test_intents_in_four_languages(text, intent):
+    assert classify_intent(text) == intent
+
+
+def test_a_service_or_a_time_alone_means_booking():
+    assert classify_intent("haircut", has_service=True) == "book"
+    assert classify_intent("tomorrow at 3", has_when=True) == "book"
+    assert classify_intent("hi! tomorrow at 3?", has_when=True) == "book"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("a men's haircut please", ["Men's haircut"]),
+        ("haarschnitt für herren", ["Men's haircut"]),
+        ("corte de pelo para mujer", ["Women's haircut"]),
+        ("haircut", ["Men's haircut", "Women's haircut"]),  # ambiguous: the dialog asks which
+        ("quero pintar o cabelo", ["Colour"]),
+        ("hair color", ["Colour"]),
+        ("barba", ["Beard trim"]),
+        ("manicura", ["Manicure"]),
+        ("manicur", ["Manicure"]),  # a typo
+        ("balayage", ["Balayage & gloss"]),
+        ("massage", []),
+        ("hello", []),
+    ],
+)
+def test_services_are_matched_fuzzily_across_languages(text, names):
+    assert sorted(s.name for s in match_services(text, SERVICES)) == sorted(names)
+
+
+def test_staff_is_matched_by_any_name_word_with_typos():
+    assert match_staff("with anna please", STAFF).id == 10
+    assert match_staff("con Ortíz", STAFF).id == 11
+    assert match_staff("bei Carl", STAFF).id == 12
+    assert match_staff("with anyone", STAFF) is None
+    assert match_staff("tomorrow at 3", STAFF) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day", "at"),
+    [
+        ("can I get a haircut tomorrow at 3pm?", "en", date(2026, 3, 26), time(15, 0)),
+        ("tomorrow around 3", "en", date(2026, 3, 26), time(15, 0)),
+        ("next friday 10:30", "en", date(2026, 3, 27), time(10, 30)),
+        ("viernes a las 10", "es", date(2026, 3, 27), time(10, 0)),
+        ("quiero un corte el viernes a las 10", "es", date(2026, 3, 27), time(10, 0)),
+        ("amanhã às 15h", "pt", date(2026, 3, 26), time(15, 0)),
+        ("dia 29 de março às 10h30", "pt", date(2026, 3, 29), time(10, 30)),
+        ("Montag 14 Uhr", "de", date(2026, 3, 30), time(14, 0)),
+        ("Ich möchte einen Haarschnitt am Montag um 14 Uhr", "de", date(2026, 3, 30), time(14, 0)),
+        ("am 29. März um 10:30", "de", date(2026, 3, 29), time(10, 30)),
+        ("15:30", "en", None, time(15, 30)),
+        ("at 9am", "en", None, time(9, 0)),
+        ("12pm", "en", None, time(12, 0)),
+        ("next tuesday at noon", "en", date(2026, 3, 31), time(12, 0)),
+        ("friday", "en", date(2026, 3, 27), None),
+    ],
+)
+def test_dates_and_times_in_the_salon_zone_and_customer_language(text, language, day, at):
+    when = parse_when(text, language=language, tz=BERLIN, now=NOW)
+    assert (when.day, when.at) == (day, at)
+
+
+def test_part_of_day_is_kept_and_morning_is_not_tomorrow():
+    when = parse_when("mañana por la mañana", language="es", tz=BERLIN, now=NOW)
+    assert (when.day, when.at, when.part_of_day) == (date(2026, 3, 26), None, "morning")
+    when = parse_when("por la mañana", language="es", tz=BERLIN, now=NOW)
+    assert (when.day, when.part_of_day) == (None, "morning")
+    when = parse_when("Friday afternoon at 4", language="en", tz=BERLIN, now=NOW)
+    assert (when.day, when.at, when.part_of_day) == (date(2026, 3, 27), time(16, 0), "afternoon")
+
+
+def test_relative_dates_follow_the_salon_zone_not_utc():
+    # 23:30 UTC on the 25th is already the 26th in Berlin: "tomorrow" is the 27th there.
+    late = datetime(2026, 3, 25, 23, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert parse_when("tomorrow", language="en", tz=BERLIN, now=late).day == date(2026, 3, 27)
+    assert parse_when("tomorrow", language="en", tz=zoneinfo.ZoneInfo("America/New_York"), now=late).day == date(
+        2026, 3, 26
+    )
+
+
+def test_start_local_on_the_dst_change_day_maps_to_the_right_utc_instant():
+    when = parse_when("Sunday at 10:00", language="en", tz=BERLIN, now=NOW)
+    assert when.day == date(2026, 3, 29)
+    start = when.start_local(BERLIN)
+    assert start.astimezone(zoneinfo.ZoneInfo("UTC")) == datetime(2026, 3, 29, 8, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
+
+
+def test_no_date_is_taken_from_ordinary_words():
+    for text in ["I want a haircut", "hola quiero cancelar", "2 people", "thanks a lot", "K7M2XP"]:
+        assert parse_when(text, language="en", tz=BERLIN, now=NOW).is_empty, text
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("cancel K7M2XP", ["K7M2XP"]),
+        ("please cancel k7m2xp thanks", ["K7M2XP"]),
+        ("cancelar #HKMNPQ", ["HKMNPQ"]),
+        ("cancel my booking", []),
+        ("tomorrow at 3pm or 15h30, 14uhr", []),
+        ("Cancel", []),
+    ],
+)
+def test_booking_codes(text, codes):
+    assert find_booking_codes(text) == codes
+
+
+def test_understand_puts_it_together():
+    result = understand(
+        "Hola! Quiero un corte de pelo para hombre el viernes a las 10 con Ben",
+        services=SERVICES,
+        staff=STAFF,
+        tz=BERLIN,
+        now=NOW,
+        language_hint="en",
+    )
+    assert result.language == "es"
+    assert result.intent == "book"
+    assert result.service.name == "Men's haircut"
+    assert result.staff.name == "Ben Ortiz"
+    assert result.when.start_local(BERLIN) == datetime(2026, 3, 27, 10, 0, tzinfo=BERLIN)
+    assert result.entities()["when"] == {"date": "2026-03-27", "time": "10:00", "part_of_day": None}
+
+
+def test_every_phrase_exists_in_all_four_languages():
+    for key, table in STRINGS.items():
+        assert set(table) == {"en", "es", "pt", "de"}, key
+    assert t("xx", "thanks") == STRINGS["thanks"]["en"]
+
+
+def test_dates_and_money_are_written_the_local_way():
+    moment = datetime(2026, 3, 26, 14, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert format_when(moment, "en", BERLIN) == "Thu 26 Mar, 15:00"
+    assert format_when(moment, "es", BERLIN) == "jue 26 mar, 15:00"
+    assert format_when(moment, "pt", BERLIN) == "qui 26 mar, 15:00"
+    assert format_when(moment, "de", BERLIN) == "Do 26. Mär, 15:00"
+    assert format_money(Decimal("1234.5"), "EUR", "en") == "1,234.50 EUR"
+    assert format_money(Decimal("1234.5"), "EUR", "de") == "1.234,50 EUR"
+    assert clip("Balayage & gloss with toner", 20) == "Balayage & gloss wi…"
