@@ -1,0 +1,271 @@
+"""Processing of one stored webhook event: walk every entry, change, message and status, route each item to its
+salon, dispatch it to messaging (and the assistant) in its own savepoint, and record the outcome on the event."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from salons.models import Salon
+from salons.tenancy import salon_scope
+from webhooks import metrics
+from webhooks.models import EventStatus, ItemStatus, WebhookEvent
+
+logger = logging.getLogger("chairside.webhooks")
+
+# Changes routed by the WABA id (entry.id) rather than by a phone number.
+TEMPLATE_FIELDS = frozenset(
+    {
+        "message_template_status_update",
+        "message_template_quality_update",
+        "message_template_components_update",
+        "template_category_update",
+    }
+)
+
+
+def max_attempts() -> int:
+    return getattr(settings, "WEBHOOKS_MAX_ATTEMPTS", 8)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """Backoff after the ``attempt``-th failed try: 5 s, 10 s, 20 s, … capped at one hour."""
+    base = getattr(settings, "WEBHOOKS_RETRY_BASE_SECONDS", 5.0)
+    return timedelta(seconds=min(base * 2 ** max(attempt - 1, 0), 3600.0))
+
+
+@dataclass
+class Item:
+    """One unit of work inside an event: an inbound message, a status, a template event, or an ignored part."""
+
+    key: str
+    kind: str  # message | status | template | change | event
+    salon: Salon | None = None
+    field: str = ""
+    value: dict = dataclass_field(default_factory=dict)
+    payload: Any = None  # the message or status object
+    ignored: str = ""  # the reason, when nothing is to be done
+
+    @property
+    def ref(self) -> str:
+        return str(self.payload.get("id", "")) if isinstance(self.payload, dict) else ""
+
+
+class SalonResolver:
+    """Salons by phone_number_id and by WABA id, looked up once per event. Salon is not tenant-owned."""
+
+    def __init__(self) -> None:
+        self._by_phone: dict[str, Salon | None] = {}
+        self._by_waba: dict[str, list[Salon]] = {}
+
+    def by_phone_number_id(self, phone_number_id: str) -> Salon | None:
+        if phone_number_id not in self._by_phone:
+            self._by_phone[phone_number_id] = (
+                Salon.objects.filter(phone_number_id=phone_number_id, is_active=True).first()
+                if phone_number_id
+                else None
+            )
+        return self._by_phone[phone_number_id]
+
+    def by_waba_id(self, waba_id: str) -> list[Salon]:
+        # Several salons (a chain's numbers) may share one WABA: a template event applies to each of them.
+        if waba_id not in self._by_waba:
+            self._by_waba[waba_id] = (
+                list(Salon.objects.filter(waba_id=waba_id, is_active=True).order_by("pk")) if waba_id else []
+            )
+        return self._by_waba[waba_id]
+
+
+def _as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def walk(payload: dict, resolver: SalonResolver) -> Iterator[Item]:
+    """Every item of a webhook payload, in order, with its salon resolved (or the reason it is ignored)."""
+    if payload.get("object") != "whatsapp_business_account":
+        yield Item("event", "event", ignored=f"object is {payload.get('object')!r}, not whatsapp_business_account")
+        return
+    entries = _as_list(payload.get("entry"))
+    if not entries:
+        yield Item("event", "event", ignored="no entries")
+    for e, entry in enumerate(entries):
+        entry = _as_dict(entry)
+        changes = _as_list(entry.get("changes"))
+        if not changes:
+            yield Item(f"{e}", "change", ignored="entry without changes")
+        for c, change in enumerate(changes):
+            change = _as_dict(change)
+            name, value = str(change.get("field", "")), _as_dict(change.get("value"))
+            key = f"{e}.{c}"
+            if name == "messages":
+                yield from _walk_messages(key, value, resolver)
+            elif name in TEMPLATE_FIELDS:
+                waba_id = str(entry.get("id", ""))
+                salons = resolver.by_waba_id(waba_id)
+                if not salons:
+                    yield Item(key, "template", field=name, ignored=f"unknown or inactive WABA id {waba_id!r}")
+                for salon in salons:
+                    yield Item(f"{key}.{salon.pk}", "template", salon=salon, field=name, value=value)
+            else:
+                yield Item(key, "change", field=name, ignored=f"unsupported field {name!r}")
+
+
+def _walk_messages(key: str, value: dict, resolver: SalonResolver) -> Iterator[Item]:
+    phone_number_id = str(_as_dict(value.get("metadata")).get("phone_number_id", ""))
+    salon = resolver.by_phone_number_id(phone_number_id)
+    unknown = "" if salon else f"unknown or inactive phone_number_id {phone_number_id!r}"
+    messages, statuses = _as_list(value.get("messages")), _as_list(value.get("statuses"))
+    for i, message in enumerate(messages):
+        yield Item(
+            f"{key}.m{i}", "message", salon=salon, field="messages", value=value, payload=message, ignored=unknown
+        )
+    for i, status in enumerate(statuses):
+        yield Item(f"{key}.s{i}", "status", salon=salon, field="messages", value=value, payload=status, ignored=unknown)
+    if not messages and not statuses:
+        errors = [_as_dict(err).get("code") for err in _as_list(value.get("errors"))]
+        reason = f"change carries errors {errors}" if errors else "change without messages or statuses"
+        yield Item(key, "change", field="messages", ignored=unknown or reason)
+
+
+# --- dispatch (messaging and the assistant are imported lazily: nothing at import time depends on them) -----------
+
+
+def _dispatch(item: Item) -> str:
+    """Apply one item inside its salon's scope; returns a short note for the results."""
+    from messaging import inbound
+
+    if item.kind == "message":
+        result = inbound.inbound_message_receive(salon=item.salon, value=item.value, message=item.payload)
+        if result.message is not None and result.created and not result.keyword:
+            _assistant_enqueue_reply(salon=item.salon, message=result.message)
+        if not result.created:
+            return "duplicate"
+        return f"keyword {result.keyword}" if result.keyword else "created"
+    if item.kind == "status":
+        message = inbound.inbound_status_receive(salon=item.salon, status=item.payload)
+        return "applied" if message is not None else "unknown wamid"
+    if item.kind == "template":
+        template = inbound.template_event_apply(salon=item.salon, field=item.field, value=item.value)
+        return "applied" if template is not None else "unknown template"
+    raise ValueError(f"nothing to dispatch for item kind {item.kind!r}")
+
+
+def _assistant_enqueue_reply(*, salon: Salon, message: Any) -> None:
+    try:
+        from ai_conversations.services import assistant_enqueue_reply
+    except ImportError:
+        logger.warning("assistant not installed: no reply enqueued", extra={"salon_id": str(salon.pk)})
+        return
+    assistant_enqueue_reply(salon=salon, message=message)
+
+
+def _run_item(item: Item, previous: dict) -> dict:
+    if previous.get("status") == ItemStatus.PROCESSED:
+        return previous  # succeeded in an earlier attempt: never applied twice
+    outcome: dict[str, Any] = {"kind": item.kind}
+    if item.ref:
+        outcome["ref"] = item.ref
+    if item.salon is not None:
+        outcome["salon"] = str(item.salon.pk)
+    if item.ignored:
+        outcome.update(status=ItemStatus.IGNORED, reason=item.ignored)
+    else:
+        try:
+            with transaction.atomic(), salon_scope(item.salon):
+                outcome["note"] = _dispatch(item)
+            outcome["status"] = ItemStatus.PROCESSED
+        except Exception as exc:  # one bad item must not lose the others: its savepoint is rolled back, it is retried
+            logger.warning(
+                "webhook item failed",
+                exc_info=True,
+                extra={"item": item.key, "kind": item.kind, "salon_id": outcome.get("salon")},
+            )
+            outcome.update(status=ItemStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+    metrics.ITEMS.labels(item.kind, outcome["status"]).inc()
+    return outcome
+
+
+def _event_status(results: dict) -> str:
+    statuses = {outcome["status"] for outcome in results.values()}
+    if ItemStatus.FAILED in statuses:
+        return EventStatus.FAILED if statuses == {ItemStatus.FAILED} else EventStatus.PARTIALLY_FAILED
+    if statuses == {ItemStatus.IGNORED}:
+        return EventStatus.IGNORED
+    return EventStatus.PROCESSED
+
+
+def event_process(*, event_id: int, attempt: int) -> str | None:
+    """Process one claimed event. ``attempt`` is the claim's fencing token: if the lease was lost and someone else
+    claimed the event meanwhile, this returns None and does nothing. Everything the items wrote and the event's new
+    status commit together, so a crash at any point leaves the event to be reclaimed, never half-applied."""
+    with transaction.atomic():
+        event = (
+            WebhookEvent.objects.select_for_update()
+            .filter(pk=event_id, status=EventStatus.PROCESSING, attempts=attempt)
+            .first()
+        )
+        if event is None:
+            return None
+        if attempt > max_attempts():
+            # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
+            _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
+            return event.status
+        try:
+            with transaction.atomic():
+                results, salon_ids = _process_items(event)
+        except Exception as exc:
+            logger.exception("webhook event failed", extra={"event_id": event.pk, "attempt": attempt})
+            _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
+            return event.status
+        event.results, event.salon_ids = results, salon_ids
+        status = _event_status(results)
+        failed_keys = [key for key, outcome in results.items() if outcome["status"] == ItemStatus.FAILED]
+        _finish(
+            event, status, f"{len(failed_keys)} item(s) failed: {', '.join(failed_keys[:20])}" if failed_keys else ""
+        )
+        return event.status
+
+
+def _process_items(event: WebhookEvent) -> tuple[dict, list]:
+    payload = json.loads(event.body_bytes)
+    if not isinstance(payload, dict):
+        raise ValueError("body is JSON but not an object")
+    previous, results, salon_ids = event.results or {}, {}, []
+    for item in walk(payload, SalonResolver()):
+        results[item.key] = _run_item(item, _as_dict(previous.get(item.key)))
+        if item.salon is not None and item.salon.pk not in salon_ids:
+            salon_ids.append(item.salon.pk)
+    return results, salon_ids
+
+
+def _finish(event: WebhookEvent, status: str, error: str) -> None:
+    now = timezone.now()
+    event.status, event.last_error = status, error
+    retry = status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED) and event.attempts < max_attempts()
+    if retry:
+        event.next_attempt_at = now + retry_delay(event.attempts)
+        metrics.RETRIED.inc()
+    else:
+        event.next_attempt_at, event.processed_at = None, now
+        metrics.PROCESSED.labels(status).inc()
+        metrics.LAG.observe(max((now - event.received_at).total_seconds(), 0.0))
+        if status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED):
+            metrics.FAILED.inc()
+            logger.error(
+                "webhook event failed after its last attempt",
+                extra={"event_id": event.pk, "attempts": event.attempts, "error": error[:300]},
+            )
+    event.save(update_fields=["status", "last_error", "next_attempt_at", "processed_at", "results", "salon_ids"])

@@ -1,0 +1,146 @@
+"""The relay: claims due webhook events in batches (FOR UPDATE SKIP LOCKED, with a lease) and processes them.
+
+PostgreSQL is the buffer between the HTTP path and the processing: the view only INSERTs (and NOTIFYs); any number of
+relays claim disjoint batches; a relay that dies leaves its claimed events ``processing`` with a lease that expires,
+after which the next claim takes them again. The beat task ``webhooks.tasks.process_due_events`` runs the same drain
+as a safety net when no relay is running.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+import psycopg
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from webhooks.processor import event_process
+from webhooks.services import NOTIFY_CHANNEL
+
+logger = logging.getLogger("chairside.webhooks.relay")
+
+_CLAIM = """
+WITH due AS (
+    SELECT id FROM webhooks_webhookevent
+    WHERE next_attempt_at <= now() {extra}
+    ORDER BY next_attempt_at
+    LIMIT %s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE webhooks_webhookevent AS event
+SET status = 'processing', attempts = event.attempts + 1, next_attempt_at = now() + make_interval(secs => %s)
+FROM due
+WHERE event.id = due.id
+RETURNING event.id, event.attempts
+"""
+
+
+# Connection parameters that belong to Django's cursor handling, not to a plain LISTEN connection.
+_DJANGO_ONLY_PARAMS = ("cursor_factory", "context", "prepare_threshold")
+
+
+def lease_seconds() -> float:
+    return getattr(settings, "WEBHOOKS_LEASE_SECONDS", 60.0)
+
+
+def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[tuple[int, int]]:
+    """Claim up to ``limit`` due events (oldest first) for this worker: (event id, attempt) pairs.
+
+    The claim commits at once (autocommit), so other relays skip these rows; if this worker dies, the lease
+    (``next_attempt_at`` = now + lease) expires and the events are claimed again."""
+    extra = "AND received_at < now() - make_interval(secs => %s)" if min_age_seconds else ""
+    params: list = [min_age_seconds] if min_age_seconds else []
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM.format(extra=extra), [*params, limit, lease_seconds()])
+        return sorted(cursor.fetchall())
+
+
+def events_drain(
+    *,
+    batch_size: int = 50,
+    max_seconds: float | None = None,
+    min_age_seconds: float = 0.0,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Claim and process batches until nothing is due (or time is up); returns how many events were processed."""
+    started, done = time.monotonic(), 0
+    while not should_stop():
+        claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
+        for event_id, attempt in claimed:
+            try:
+                event_process(event_id=event_id, attempt=attempt)
+                done += 1
+            except Exception:
+                # A database-level failure: the event keeps its lease and is reclaimed when it expires.
+                logger.exception("webhook event processing crashed", extra={"event_id": event_id})
+                close_old_connections()
+        if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
+            break
+    return done
+
+
+class Relay:
+    """The long-running relay loop: drain, then sleep until a NOTIFY arrives or ``poll_interval`` passes."""
+
+    def __init__(self, *, batch_size: int = 50, poll_interval: float = 0.2, listen: bool = True) -> None:
+        self.batch_size, self.poll_interval, self.listen = batch_size, poll_interval, listen
+        self._stop = threading.Event()
+        self._listener: psycopg.Connection | None = None
+
+    def stop(self, *_: object) -> None:
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def _connect_listener(self) -> psycopg.Connection | None:
+        if not self.listen:
+            return None
+        try:
+            params = {k: v for k, v in connection.get_connection_params().items() if k not in _DJANGO_ONLY_PARAMS}
+            listener = psycopg.connect(**params, autocommit=True)
+            listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            return listener
+        except psycopg.Error:
+            logger.warning("LISTEN failed: polling only", exc_info=True)
+            return None
+
+    def _wait(self) -> None:
+        if self._listener is None:
+            self._listener = self._connect_listener()
+        if self._listener is None:
+            self._stop.wait(self.poll_interval)
+            return
+        try:
+            # Returns at the first batch of notifications (all that are queued) or after the poll interval.
+            for _ in self._listener.notifies(timeout=self.poll_interval, stop_after=1):
+                pass
+        except psycopg.Error:
+            logger.warning("LISTEN connection lost: reconnecting", exc_info=True)
+            self._listener.close()
+            self._listener = None
+
+    def run(self, *, max_idle_loops: int | None = None) -> None:
+        logger.info("webhook relay started", extra={"batch_size": self.batch_size, "poll_interval": self.poll_interval})
+        idle = 0
+        while not self._stop.is_set():
+            try:
+                processed = events_drain(batch_size=self.batch_size, should_stop=self._stop.is_set)
+            except Exception:
+                logger.exception("webhook relay drain failed; retrying")
+                close_old_connections()
+                processed = 0
+                self._stop.wait(self.poll_interval)
+            idle = 0 if processed else idle + 1
+            if max_idle_loops is not None and idle >= max_idle_loops:
+                break
+            if not self._stop.is_set():
+                self._wait()
+        if self._listener is not None:
+            self._listener.close()
+        logger.info("webhook relay stopped")

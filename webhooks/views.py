@@ -1,0 +1,64 @@
+"""The WhatsApp webhook endpoint: the GET verification handshake and the signed POST (verify, one INSERT, answer)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
+
+from webhooks import metrics, services
+
+logger = logging.getLogger("chairside.webhooks")
+
+
+@csrf_exempt
+def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
+    """A plain Django view on purpose: the POST path is one signature check, one INSERT and the response."""
+    if request.method == "POST":
+        return _receive(request)
+    if request.method == "GET":
+        return _handshake(request)
+    return HttpResponseNotAllowed(["GET", "POST"])
+
+
+def _handshake(request: HttpRequest) -> HttpResponse:
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    expected = settings.WHATSAPP_VERIFY_TOKEN
+    token_ok = bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+    if mode == "subscribe" and token_ok and challenge:
+        return HttpResponse(challenge, content_type="text/plain")
+    logger.warning("webhook verification refused", extra={"mode": mode[:32]})
+    return HttpResponse("forbidden", status=403, content_type="text/plain")
+
+
+def _refuse(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    metrics.INVALID_SIGNATURE.labels(reason).inc()
+    # Never the body: it is customer data from someone who could not prove they are Meta.
+    logger.warning(
+        "webhook signature refused",
+        extra={
+            "reason": reason,
+            "remote_addr": request.META.get("REMOTE_ADDR"),
+            "content_length": request.META.get("CONTENT_LENGTH"),
+        },
+    )
+    return HttpResponse(status=status)
+
+
+def _receive(request: HttpRequest) -> HttpResponse:
+    header = request.META.get("HTTP_X_HUB_SIGNATURE_256", "")
+    if not header:
+        return _refuse(request, "missing", 401)
+    body = request.body
+    if not services.signature_valid(body=body, header=header):
+        return _refuse(request, "mismatch", 403)
+    result = services.event_ingest(body=body)
+    if result.error:
+        logger.warning("webhook body stored as failed", extra={"event_id": result.event_id, "error": result.error})
+        return HttpResponse(result.error, status=400, content_type="text/plain")
+    return HttpResponse(status=200)
