@@ -1,0 +1,24 @@
+"""Domain errors of bookings: a conflict (409, with alternative slots) and invalid requests (400, with a field)."""
+
+from __future__ import annotations
+
+from rest_framework import status
+
+from config.api import Conflict, DomainError
+
+
+class BookingInvalid(DomainError):
+    """The request can never succeed as asked: wrong staff for the service, outside hours, too soon, too late..."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "booking_invalid"
+
+
+class BookingConflict(Conflict):
+    """The time is taken. ``alternatives``: up to three free slots near it, {"starts_at", "ends_at", "staff_id"}."""
+
+    code = "booking_conflict"
+
+    def __init__(self, message: str = "That time is no longer available.", *, alternatives: list[dict] | None = None):
+        self.alternatives = list(alternatives or [])
+        super().__init__(message, extra={"alternatives": self.alternatives})

@@ -1,0 +1,513 @@
+"""The only way to write bookings: create, reschedule, cancel, confirm, complete, no-show, and reminders.
+
+The no-overlap rule lives in PostgreSQL (the ``booking_no_overlap`` exclusion constraint): services insert or
+update inside a savepoint and turn an exclusion violation into ``BookingConflict`` with nearby free slots, so there
+is no check-then-insert race whatever path or how many processes write.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg.errors
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+
+from bookings import notifications
+from bookings.availability import BUSY, OUTSIDE_HOURS, TIME_OFF, Schedule, booking_window, nearest_alternatives
+from bookings.errors import BookingConflict, BookingInvalid
+from bookings.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingEvent,
+    BookingEventKind,
+    BookingSource,
+    BookingStatus,
+    Reminder,
+    ReminderStatus,
+    Service,
+    StaffMember,
+    generate_booking_code,
+)
+from config.api import DomainError
+from salons.models import Customer, Salon, User
+from salons.tenancy import salon_scope
+
+logger = logging.getLogger("chairside.bookings")
+
+# A reminder is pointless this close to the appointment (the client is on the way).
+REMINDER_MIN_LEAD = timedelta(minutes=15)
+REMINDER_BATCH = 200
+
+__all__ = [
+    "BookingConflict",
+    "BookingInvalid",
+    "booking_cancel",
+    "booking_complete",
+    "booking_confirm",
+    "booking_create",
+    "booking_mark_no_show",
+    "booking_reschedule",
+    "reminders_schedule",
+    "reminders_send_due",
+]
+
+
+# --- validation helpers ---------------------------------------------------------------------------------------
+def _aware_utc(value: datetime, field: str = "starts_at") -> datetime:
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise BookingInvalid("Give an aware date and time (with a UTC offset).", field=field)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _check_booking_window(salon: Salon, starts_at: datetime, now: datetime) -> None:
+    earliest, latest = booking_window(salon, now)
+    if starts_at <= now:
+        raise BookingInvalid("That time is in the past.", field="starts_at")
+    if starts_at < earliest:
+        raise BookingInvalid(f"Bookings need at least {salon.min_notice_minutes} minutes' notice.", field="starts_at")
+    if starts_at > latest:
+        raise BookingInvalid(
+            f"Bookings can be made at most {salon.booking_horizon_days} days ahead.", field="starts_at"
+        )
+
+
+def _check_same_salon(salon: Salon, **objects: Any) -> None:
+    for field, obj in objects.items():
+        if obj is not None and obj.salon_id != salon.pk:
+            raise BookingInvalid("No such object in this salon.", field=field)
+
+
+def _schedule_at(salon: Salon, service: Service, staff: StaffMember | None, starts_at: datetime, **kw) -> Schedule:
+    return Schedule(
+        salon=salon,
+        service=service,
+        staff=staff,
+        window_start=starts_at,
+        window_end=starts_at + timedelta(minutes=1),
+        **kw,
+    )
+
+
+_REASON_MESSAGES = {
+    OUTSIDE_HOURS: "That time is outside the staff member's working hours.",
+    TIME_OFF: "The staff member is not available then (time off or closure).",
+}
+
+
+def _busy_range(service: Service, starts_at: datetime, ends_at: datetime) -> DateTimeTZRange:
+    return DateTimeTZRange(starts_at - service.buffer_before, ends_at + service.buffer_after, "[)")
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    return isinstance(exc.__cause__, psycopg.errors.ExclusionViolation)
+
+
+def _is_code_collision(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    return (
+        isinstance(cause, psycopg.errors.UniqueViolation)
+        and getattr(cause.diag, "constraint_name", "") == "booking_unique_salon_code"
+    )
+
+
+def _save_or_conflict(booking: Booking, **save_kwargs: Any) -> bool:
+    """Write the booking in a savepoint; False if the exclusion constraint refused it (the time is taken)."""
+    for _attempt in range(8):
+        try:
+            with transaction.atomic():
+                booking.save(**save_kwargs)
+            return True
+        except IntegrityError as exc:
+            if _is_exclusion_violation(exc):
+                return False
+            if _is_code_collision(exc) and save_kwargs.get("force_insert"):
+                booking.code = generate_booking_code()
+                continue
+            raise
+    raise RuntimeError("could not find a free booking code")
+
+
+def _conflict(
+    *, salon: Salon, service: Service, staff: StaffMember | None, around: datetime, now: datetime, exclude=None
+) -> BookingConflict:
+    alternatives = nearest_alternatives(
+        salon=salon, service=service, staff=staff, around=around, now=now, exclude_booking_id=exclude
+    )
+    return BookingConflict(alternatives=[slot.as_alternative() for slot in alternatives])
+
+
+def _record(booking: Booking, kind: str, *, actor: User | None, before: dict | None, note: str = "", source=""):
+    BookingEvent.objects.create(
+        booking=booking,
+        kind=kind,
+        actor=_user_or_none(actor),
+        actor_label="" if actor is None or isinstance(actor, User) else str(actor)[:120],
+        source=source,
+        before=before,
+        after=booking.snapshot(),
+        note=note[:300],
+    )
+
+
+def _user_or_none(actor: Any) -> User | None:
+    """Only people are stored as actors; an API key principal or the assistant goes into ``actor_label``."""
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
+def _lock(booking: Booking) -> Booking:
+    locked = Booking.objects.select_for_update(of=("self",)).select_related("salon", "service", "staff", "customer")
+    return locked.get(pk=booking.pk)
+
+
+# --- create ---------------------------------------------------------------------------------------------------
+@transaction.atomic
+def booking_create(
+    *,
+    salon: Salon,
+    customer: Customer,
+    service: Service,
+    staff: StaffMember | None,
+    starts_at: datetime,
+    source: str,
+    created_by: User | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Book ``service`` for ``customer`` at ``starts_at`` with ``staff`` (None: any qualified, free staff member)."""
+    now = now or timezone.now()
+    if source not in BookingSource.values:
+        raise BookingInvalid(f"Unknown source {source!r}.", field="source")
+    with salon_scope(salon):
+        _check_same_salon(salon, customer=customer, service=service, staff=staff)
+        starts_at = _aware_utc(starts_at)
+        if not service.is_active:
+            raise BookingInvalid("This service is not offered any more.", field="service")
+        _check_booking_window(salon, starts_at, now)
+        schedule = _schedule_at(salon, service, staff, starts_at)
+        if staff is not None and staff.pk not in schedule.plans:
+            raise BookingInvalid(f"{staff.name} does not offer {service.name}.", field="staff")
+        if staff is not None:
+            reason = schedule.check(staff.pk, starts_at, include_bookings=False)
+            if reason is not None:
+                raise BookingInvalid(_REASON_MESSAGES[reason], field="starts_at")
+            candidates = [staff.pk]
+        else:
+            workable = [sid for sid in schedule.plans if schedule.check(sid, starts_at, include_bookings=False) is None]
+            if not workable:
+                raise BookingInvalid("No staff member offering this service works at that time.", field="starts_at")
+            # Only those who look free: the snapshot can miss a new booking, never invent one.
+            candidates = [sid for sid in workable if schedule.check(sid, starts_at) != BUSY]
+
+        booking = None
+        for staff_id in candidates:
+            plan = schedule.plans[staff_id]
+            ends_at = starts_at + timedelta(minutes=plan.duration_minutes)
+            attempt = Booking(
+                salon=salon,
+                customer=customer,
+                service=service,
+                staff=plan.staff,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                busy_range=_busy_range(service, starts_at, ends_at),
+                status=BookingStatus.PENDING,
+                source=source,
+                price=plan.price,
+                currency=service.currency or salon.currency,
+                notes=notes,
+                created_by=_user_or_none(created_by),
+            )
+            if _save_or_conflict(attempt, force_insert=True):
+                booking = attempt
+                break
+        if booking is None:
+            raise _conflict(salon=salon, service=service, staff=staff, around=starts_at, now=now)
+
+        _record(booking, BookingEventKind.CREATED, actor=created_by, before=None, source=source)
+        reminders_schedule(booking=booking, now=now)
+        notifications.notify_on_commit(booking=booking, template_name=notifications.CONFIRMATION)
+        return booking
+
+
+# --- reschedule -----------------------------------------------------------------------------------------------
+def _check_cancellation_notice(booking: Booking, now: datetime, *, override_policy: bool, reason: str, verb: str):
+    if override_policy:
+        if not reason.strip():
+            raise BookingInvalid("Give a reason to override the cancellation policy.", field="reason")
+        return
+    notice = timedelta(hours=booking.salon.cancellation_notice_hours)
+    if booking.starts_at - now < notice:
+        raise BookingInvalid(
+            f"Bookings can only be {verb} up to {booking.salon.cancellation_notice_hours} hours before the start.",
+            field="starts_at",
+        )
+
+
+def _check_transition(booking: Booking, to: str) -> None:
+    if not booking.can_transition_to(to):
+        raise BookingInvalid(
+            f"A {BookingStatus(booking.status).label.lower()} booking cannot become {BookingStatus(to).label.lower()}.",
+            field="status",
+        )
+
+
+@transaction.atomic
+def booking_reschedule(
+    *,
+    booking: Booking,
+    starts_at: datetime,
+    staff: StaffMember | None = None,
+    actor: User | None = None,
+    override_policy: bool = False,
+    reason: str = "",
+    source: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Move an active booking to ``starts_at`` (and optionally to another staff member; None keeps the same one)."""
+    now = now or timezone.now()
+    with salon_scope(booking.salon):
+        booking = _lock(booking)
+        salon = booking.salon
+        if not booking.is_active:
+            raise BookingInvalid("Only pending or confirmed bookings can be rescheduled.", field="status")
+        _check_same_salon(salon, staff=staff)
+        starts_at = _aware_utc(starts_at)
+        _check_cancellation_notice(booking, now, override_policy=override_policy, reason=reason, verb="changed")
+        _check_booking_window(salon, starts_at, now)
+        target = staff or booking.staff
+        schedule = _schedule_at(salon, booking.service, target, starts_at, exclude_booking_id=booking.pk)
+        if target.pk not in schedule.plans:
+            raise BookingInvalid(f"{target.name} does not offer {booking.service.name}.", field="staff")
+        reason_code = schedule.check(target.pk, starts_at, include_bookings=False)
+        if reason_code is not None:
+            raise BookingInvalid(_REASON_MESSAGES[reason_code], field="starts_at")
+
+        before = booking.snapshot()
+        plan = schedule.plans[target.pk]
+        booking.staff = target
+        booking.starts_at = starts_at
+        booking.ends_at = starts_at + timedelta(minutes=plan.duration_minutes)
+        booking.busy_range = _busy_range(booking.service, booking.starts_at, booking.ends_at)
+        if not _save_or_conflict(booking):
+            raise _conflict(
+                salon=salon, service=booking.service, staff=target, around=starts_at, now=now, exclude=booking.pk
+            )
+        _record(booking, BookingEventKind.RESCHEDULED, actor=actor, before=before, note=reason, source=source)
+        reminders_schedule(booking=booking, now=now)
+        notifications.notify_on_commit(booking=booking, template_name=notifications.RESCHEDULED)
+        return booking
+
+
+# --- status changes -------------------------------------------------------------------------------------------
+@transaction.atomic
+def booking_cancel(
+    *,
+    booking: Booking,
+    reason: str = "",
+    actor: User | None = None,
+    override_policy: bool = False,
+    source: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Cancel, honouring the salon's cancellation notice unless staff override it with a reason."""
+    now = now or timezone.now()
+    with salon_scope(booking.salon):
+        booking = _lock(booking)
+        _check_transition(booking, BookingStatus.CANCELLED)
+        _check_cancellation_notice(booking, now, override_policy=override_policy, reason=reason, verb="cancelled")
+        before = booking.snapshot()
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancellation_reason = reason[:300]
+        booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+        note = f"policy overridden: {reason}" if override_policy else reason
+        _record(booking, BookingEventKind.CANCELLED, actor=actor, before=before, note=note, source=source)
+        _reminders_cancel(booking, "booking cancelled")
+        notifications.notify_on_commit(booking=booking, template_name=notifications.CANCELLED)
+        return booking
+
+
+def _change_status(
+    booking: Booking, to: str, kind: str, *, actor: User | None, source: str, now: datetime, after_start: bool
+) -> Booking:
+    with salon_scope(booking.salon):
+        booking = _lock(booking)
+        _check_transition(booking, to)
+        if after_start and booking.starts_at > now:
+            raise BookingInvalid("This booking has not started yet.", field="status")
+        before = booking.snapshot()
+        booking.status = to
+        fields = ["status", "updated_at"]
+        if to == BookingStatus.CONFIRMED:
+            booking.confirmed_at = now
+            fields.append("confirmed_at")
+        booking.save(update_fields=fields)
+        _record(booking, kind, actor=actor, before=before, source=source)
+        if to not in ACTIVE_STATUSES:
+            _reminders_cancel(booking, f"booking {to}")
+        return booking
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
+    """The customer (or staff for them) confirmed a pending booking."""
+    return _change_status(
+        booking,
+        BookingStatus.CONFIRMED,
+        BookingEventKind.CONFIRMED,
+        actor=actor,
+        source=source,
+        now=now or timezone.now(),
+        after_start=False,
+    )
+
+
+@transaction.atomic
+def booking_complete(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
+    """The appointment took place (only once it has started)."""
+    return _change_status(
+        booking,
+        BookingStatus.COMPLETED,
+        BookingEventKind.COMPLETED,
+        actor=actor,
+        source=source,
+        now=now or timezone.now(),
+        after_start=True,
+    )
+
+
+@transaction.atomic
+def booking_mark_no_show(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
+    """The customer did not come (only once the booking has started)."""
+    return _change_status(
+        booking,
+        BookingStatus.NO_SHOW,
+        BookingEventKind.NO_SHOW,
+        actor=actor,
+        source=source,
+        now=now or timezone.now(),
+        after_start=True,
+    )
+
+
+# --- reminders ------------------------------------------------------------------------------------------------
+def _reminders_cancel(booking: Booking, detail: str) -> None:
+    Reminder.objects.filter(booking=booking, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.CANCELLED, detail=detail, updated_at=timezone.now()
+    )
+
+
+def reminders_schedule(*, booking: Booking, now: datetime | None = None) -> list[Reminder]:
+    """(Re)create the reminder rows for the booking's current start time.
+
+    One row per salon offset still in the future; if every offset has passed (a short-notice booking) one row due
+    now, as long as the appointment is more than ``REMINDER_MIN_LEAD`` away. Pending rows for another start time
+    are cancelled; a row already sent for this start time is never re-armed.
+    """
+    now = now or timezone.now()
+    starts_at = booking.starts_at
+    Reminder.objects.filter(booking=booking, status=ReminderStatus.PENDING).exclude(starts_at=starts_at).update(
+        status=ReminderStatus.CANCELLED, detail="booking moved", updated_at=now
+    )
+    if booking.status not in ACTIVE_STATUSES:
+        return []
+    offsets = sorted(set(booking.salon.default_reminder_offsets()), reverse=True)
+    plan = [(offset, starts_at - timedelta(minutes=offset)) for offset in offsets]
+    future = [(offset, due) for offset, due in plan if due > now]
+    if not future and offsets and starts_at - now > REMINDER_MIN_LEAD:
+        future = [(offsets[-1], now)]
+    existing = {r.offset_minutes: r for r in Reminder.objects.filter(booking=booking, starts_at=starts_at)}
+    rows = []
+    for offset, due in future:
+        row = existing.get(offset)
+        if row is None:
+            row = Reminder.objects.create(booking=booking, offset_minutes=offset, starts_at=starts_at, due_at=due)
+        elif row.status in (ReminderStatus.CANCELLED, ReminderStatus.SKIPPED):
+            row.status, row.due_at, row.detail = ReminderStatus.PENDING, due, ""
+            row.save(update_fields=["status", "due_at", "detail", "updated_at"])
+        rows.append(row)
+    return rows
+
+
+def _in_quiet_hours(salon: Salon, now: datetime) -> datetime | None:
+    """If ``now`` is inside the salon's quiet hours, the aware end of them; else None."""
+    start, end = salon.quiet_hours_start, salon.quiet_hours_end
+    if start is None or end is None or start == end:
+        return None
+    tz = salon.tz
+    local = now.astimezone(tz)
+    at = local.time().replace(tzinfo=None)
+    quiet = (start <= at < end) if start < end else (at >= start or at < end)
+    if not quiet:
+        return None
+    end_day = local.date() if at < end else local.date() + timedelta(days=1)
+    return datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC)
+
+
+def _process_reminder(reminder: Reminder, now: datetime) -> str:
+    """Send, defer, skip or fail one locked, due reminder. Returns what happened."""
+    booking = reminder.booking
+
+    def finish(status: str, detail: str = "") -> str:
+        reminder.status, reminder.detail = status, detail[:300]
+        if status == ReminderStatus.SENT:
+            reminder.sent_at = now
+        reminder.save(update_fields=["status", "detail", "sent_at", "updated_at"])
+        return status
+
+    if booking.status not in ACTIVE_STATUSES:
+        return finish(ReminderStatus.SKIPPED, f"booking {booking.status}")
+    if booking.starts_at != reminder.starts_at:
+        reminders_schedule(booking=booking, now=now)
+        return finish(ReminderStatus.SKIPPED, "booking moved")
+    if booking.starts_at - now <= REMINDER_MIN_LEAD:
+        return finish(ReminderStatus.SKIPPED, "too close to the appointment")
+    quiet_until = _in_quiet_hours(booking.salon, now)
+    if quiet_until is not None:
+        if booking.starts_at - quiet_until > REMINDER_MIN_LEAD:
+            reminder.due_at = quiet_until
+            reminder.save(update_fields=["due_at", "updated_at"])
+            return "deferred"
+        return finish(ReminderStatus.SKIPPED, "quiet hours until the appointment")
+    try:
+        with transaction.atomic():
+            notifications.send_reminder(booking=booking)
+    except DomainError as exc:
+        logger.info("reminder not sent", extra={"reminder_id": reminder.pk, "error": str(exc)})
+        return finish(ReminderStatus.FAILED, f"{type(exc).__name__}: {exc.message or exc}")
+    except Exception as exc:
+        logger.exception("reminder failed", extra={"reminder_id": reminder.pk})
+        return finish(ReminderStatus.FAILED, f"{type(exc).__name__}: {exc}")
+    return finish(ReminderStatus.SENT)
+
+
+def reminders_send_due(now: datetime | None = None) -> dict[str, int]:
+    """Send every due pending reminder of every salon (the periodic task; safe to run in parallel).
+
+    The one cross-salon read of bookings: due rows are claimed with FOR UPDATE SKIP LOCKED (reminder and booking),
+    then each is handled inside its own salon's scope after re-reading the booking.
+    """
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for _batch in range(1000):
+        with transaction.atomic():
+            due = list(
+                Reminder.all_salons.select_related("booking__customer", "booking__service", "booking__staff")
+                .select_for_update(skip_locked=True, of=("self", "booking"))
+                .filter(status=ReminderStatus.PENDING, due_at__lte=now)
+                .order_by("due_at", "pk")[:REMINDER_BATCH]
+            )
+            if not due:
+                break
+            salons = Salon.objects.in_bulk({r.salon_id for r in due})
+            for reminder in due:
+                salon = salons[reminder.salon_id]
+                reminder.salon = reminder.booking.salon = salon
+                with salon_scope(salon):
+                    outcome = _process_reminder(reminder, now)
+                counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
