@@ -34,6 +34,9 @@ class UserAdmin(DjangoUserAdmin):
         return qs.filter(memberships__salon_id__in=member_salon_ids(request)).distinct()
 
 
+CHANNEL_FIELDS = ("phone_number_id", "waba_id", "display_phone_number", "channel_status")
+
+
 class SalonForm(forms.ModelForm):
     new_access_token = forms.CharField(
         required=False,
@@ -58,8 +61,7 @@ class SalonForm(forms.ModelForm):
 class MembershipInline(TenantInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
-    admin_write_role = Role.OWNER
+    admin_write_role = Role.OWNER  # people are added by email through the API or `manage.py add_member`
 
 
 @admin.register(Salon)
@@ -131,15 +133,31 @@ class SalonAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def _is_owner(self, request, obj) -> bool:
+        return request.user.is_superuser or (obj is not None and obj.pk in member_salon_ids(request, Role.OWNER))
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or (obj is not None and obj.pk in member_salon_ids(request, Role.OWNER)):
+        if self._is_owner(request, obj):
             return fieldsets
         # Only owners replace channel credentials.
         return [
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "new_access_token")})
             for name, opts in fieldsets
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self._is_owner(request, obj):
+            readonly += [f for f in CHANNEL_FIELDS if f not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self._is_owner(request, obj):
+            # A declared form field survives `fields=`; drop it so a manager cannot post a token.
+            form.base_fields.pop("new_access_token", None)
+        return form
 
     def get_inlines(self, request, obj):
         if request.user.is_superuser or (obj is not None and obj.pk in member_salon_ids(request, Role.OWNER)):

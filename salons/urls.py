@@ -1,7 +1,26 @@
 """API routes of the salons app: account routes (auth, me, my salons) and tenant routes."""
 
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from salons import api
+
 # Routes that are not under a salon: /api/v1/auth/..., /api/v1/me/, /api/v1/salons/ (the salons I belong to).
-account_patterns: list = []
+account_patterns: list = [
+    path("auth/token/", api.TokenObtainView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", api.TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
+    path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
+    path("me/", api.MeView.as_view(), name="me"),
+    path("salons/", api.MySalonsView.as_view(), name="salon-list"),
+]
+
+router = SimpleRouter()
+router.register("members", api.MemberViewSet, basename="member")
+router.register("api-keys", api.ApiKeyViewSet, basename="api-key")
+router.register("customers", api.CustomerViewSet, basename="customer")
 
 # Routes under /api/v1/salons/<uuid:salon_id>/ (mounted by config.api_urls).
-salon_patterns: list = []
+salon_patterns: list = [
+    path("", api.SalonDetailView.as_view(), name="salon-detail"),
+    *router.urls,
+]

@@ -7,10 +7,16 @@ everything. Write access follows the same role matrix as the API (``admin_write_
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
+from salons.tenancy.scope import TenantModel, salon_scope
 
 
 def member_salon_ids(request, min_role: str = Role.VIEWER) -> list:
@@ -34,9 +40,56 @@ def _scope_model_queryset(request, model, queryset=None, min_role: str = Role.VI
     salon_ids = member_salon_ids(request, min_role)
     if model is Salon:
         return queryset.filter(pk__in=salon_ids)
+    if model is get_user_model():
+        # People are offered only if they belong to one of the user's salons (never the whole user table).
+        return queryset.filter(pk__in=Membership.all_salons.filter(salon_id__in=salon_ids).values("user_id"))
     if any(f.name == "salon" for f in model._meta.get_fields()):
         return queryset.filter(salon_id__in=salon_ids)
     return queryset
+
+
+class TenantFormMixin:
+    """Validates a tenant row inside its salon's scope (unique checks run through the scoped manager, salon
+    included) and refuses related rows of another salon (a multi-salon user picks from several salons' rows)."""
+
+    def _post_clean(self):
+        chosen = self.cleaned_data.get("salon") if "salon" in self.fields else None
+        if chosen is not None and self.instance.salon_id is None:
+            self.instance.salon = chosen
+        if self.instance.salon_id is None:
+            return super()._post_clean()
+        with salon_scope(self.instance.salon):
+            super()._post_clean()
+        for name, value in list(self.cleaned_data.items()):
+            rows = value if isinstance(value, models.QuerySet | list | tuple) else [value]
+            for row in rows:
+                foreign = (isinstance(row, TenantModel) and row.salon_id != self.instance.salon_id) or (
+                    isinstance(row, Salon) and name != "salon" and row.pk != self.instance.salon_id
+                )
+                if foreign:
+                    self.add_error(name, "Choose a row of the same salon.")
+                    break
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.salon_id is not None:
+            exclude.discard("salon")  # unique constraints start with salon: check them, not skip them
+        return exclude
+
+
+def tenant_form(base_form, *, default_salon_id=None, salon_choices=None):
+    """``base_form`` validated as a tenant row; ``salon_choices`` adds a salon picker (superusers, multi-salon)."""
+    attrs = {"__module__": base_form.__module__}
+    if salon_choices is not None:
+        attrs["salon"] = forms.ModelChoiceField(queryset=salon_choices, label="Salon")
+
+    def __init__(self, *args, **kwargs):
+        base_form.__init__(self, *args, **kwargs)
+        if self.instance.salon_id is None and default_salon_id is not None:
+            self.instance.salon_id = default_salon_id
+
+    attrs["__init__"] = __init__
+    return type(base_form)(f"Tenant{base_form.__name__}", (TenantFormMixin, base_form), attrs)
 
 
 class TenantAdminMixin:
@@ -108,31 +161,42 @@ class TenantAdminMixin:
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return _scope_model_queryset(request, self.model, queryset), may_have_duplicates
 
-    # --- new rows --------------------------------------------------------------------------------------------
-    def get_exclude(self, request, obj=None):
-        exclude = list(super().get_exclude(request, obj) or [])
-        if not request.user.is_superuser and len(member_salon_ids(request, self.admin_write_role)) == 1:
-            exclude.append("salon")
-        return exclude
+    # --- forms and new rows: the salon is stamped (one salon) or picked (several), never typed -----------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != "salon"]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return tenant_form(form)
+        allowed = member_salon_ids(request, self.admin_write_role)
+        if len(allowed) == 1 and not request.user.is_superuser:
+            return tenant_form(form, default_salon_id=allowed[0])
+        return tenant_form(
+            form, salon_choices=_scope_model_queryset(request, Salon, Salon.objects.all(), self.admin_write_role)
+        )
 
     def save_model(self, request, obj, form, change):
-        if not change and getattr(obj, "salon_id", None) is None:
-            allowed = member_salon_ids(request, self.admin_write_role)
-            if len(allowed) == 1:
-                obj.salon_id = allowed[0]
         if not self._owns(request, obj, self.admin_write_role):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        with salon_scope(obj.salon):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if not self._owns(request, obj, self.admin_write_role):
+            raise PermissionDenied
+        with salon_scope(obj.salon):
+            super().delete_model(request, obj)
 
 
 class TenantInlineMixin(TenantAdminMixin):
     """Inlines: rows of the parent's salon only; new inline rows inherit the parent's salon."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
         parent_salon_id = getattr(obj, "salon_id", None) or (obj.pk if isinstance(obj, Salon) else None)
+        kwargs["form"] = tenant_form(kwargs.get("form", self.form), default_salon_id=parent_salon_id)
+        formset = super().get_formset(request, obj, **kwargs)
 
         class SalonStampingFormSet(formset):
             def save_new(self, form, commit=True):
@@ -147,4 +211,4 @@ class TenantInlineMixin(TenantAdminMixin):
         return SalonStampingFormSet
 
 
-__all__ = ["TenantAdminMixin", "TenantInlineMixin", "admin", "member_salon_ids"]
+__all__ = ["TenantAdminMixin", "TenantInlineMixin", "admin", "member_salon_ids", "tenant_form"]

@@ -1,9 +1,28 @@
-"""The base of every API view under ``/api/v1/salons/<salon_id>/``.
+"""The base of every API view under ``/api/v1/salons/<salon_id>/``, and the permission matrix it enforces.
 
 It authenticates, resolves the salon from the URL, checks the caller's membership role or API key scope for that
 salon, and runs the whole request inside ``salon_scope``. A salon the caller does not belong to is a 404, exactly
 like one that does not exist. Subclasses cannot replace the scoping: defining ``get_queryset``, ``initial`` or
 ``dispatch`` is refused at class creation; they narrow the scoped queryset with ``scope_queryset`` instead.
+
+Permission matrix (roles are ranked: owner > manager > staff > viewer; a higher role may do all a lower one may):
+
+=============================================================  ===============
+action class                                                   minimal role
+=============================================================  ===============
+read anything of the salon (GET, OPTIONS)                       viewer
+bookings, customers, conversations (create/change/cancel)       staff
+salon settings, services, staff members, templates, policies    manager
+members, WhatsApp channel credentials, API keys                 owner
+=============================================================  ===============
+
+API keys act with a role given by their scope: ``read`` = viewer, ``write`` = manager. They never act as owners,
+so members, channel credentials and API keys cannot be managed with an API key.
+
+A view declares its row with ``read_role`` (default viewer), ``write_role`` (default staff) and per-action overrides
+in ``action_roles`` (``{"revoke": "owner"}``); field-level rules (the channel fields of the salon) check
+``self.caller_has_role(...)``. The admin applies the same matrix through ``TenantAdminMixin.admin_write_role``.
+See docs/permissions.md.
 """
 
 from __future__ import annotations
@@ -18,7 +37,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
 from salons.models import ROLE_RANK, ApiKeyScope, Membership, Role, Salon
-from salons.tenancy.scope import _current_salon, current_salon
+from salons.tenancy.scope import _current_salon, current_salon_or_none
 
 _SEALED = ("get_queryset", "initial", "dispatch")
 
@@ -41,8 +60,7 @@ class SalonRolePermission(permissions.BasePermission):
     """Reads need ``view.read_role``, writes ``view.write_role`` (per-action overrides in ``view.action_roles``)."""
 
     def has_permission(self, request, view) -> bool:
-        required = view.required_role(request)
-        return ROLE_RANK[Role(view.caller_role)] >= ROLE_RANK[Role(required)]
+        return view.caller_has_role(view.required_role(request))
 
 
 class SalonScopedAPIView(GenericAPIView):
@@ -81,7 +99,8 @@ class SalonScopedAPIView(GenericAPIView):
 
     def _resolve_salon(self, request, salon_id) -> tuple[Salon, str]:
         try:
-            salon = Salon.objects.get(pk=uuid.UUID(str(salon_id)), is_active=True)
+            # The token is loaded (and decrypted) only where it is used: sending to Meta.
+            salon = Salon.objects.defer("whatsapp_access_token").get(pk=uuid.UUID(str(salon_id)), is_active=True)
         except (Salon.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
         api_key = getattr(request.user, "api_key", None)
@@ -102,6 +121,9 @@ class SalonScopedAPIView(GenericAPIView):
             return self.action_roles[action]
         return self.read_role if request.method in permissions.SAFE_METHODS else self.write_role
 
+    def caller_has_role(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.caller_role)] >= ROLE_RANK[Role(role)]
+
     # --- querysets -------------------------------------------------------------------------------------------
     def get_queryset(self):
         if self.model is None:
@@ -114,7 +136,7 @@ class SalonScopedAPIView(GenericAPIView):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["salon"] = current_salon()
+        context["salon"] = current_salon_or_none()  # None while the OpenAPI schema is generated
         return context
 
 

@@ -1,0 +1,220 @@
+"""Writes of the salons app: salons, members, API keys and customers (keyword-only, one transaction each)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from config.api import Conflict, DomainError
+from salons.models import (
+    ApiKey,
+    ApiKeyScope,
+    ChannelStatus,
+    Customer,
+    Membership,
+    Role,
+    Salon,
+    User,
+    normalize_phone,
+)
+from salons.tenancy import salon_scope
+
+logger = logging.getLogger("chairside.salons")
+
+# Salon fields an owner may change but a manager may not (the WhatsApp channel and its credentials).
+CHANNEL_FIELDS = frozenset({"phone_number_id", "waba_id", "display_phone_number", "access_token"})
+
+
+class LastOwner(Conflict):
+    code = "last_owner"
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+
+
+class DuplicateCustomer(Conflict):
+    code = "duplicate_customer"
+
+
+class InvalidInput(DomainError):
+    code = "invalid"
+
+
+# --- salons ----------------------------------------------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "salon"
+    slug, n = base, 1
+    while Salon.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def salon_create(
+    *,
+    name: str,
+    timezone_name: str = "Europe/Berlin",
+    currency: str = "EUR",
+    language: str = "en",
+    owner_email: str | None = None,
+    owner_password: str | None = None,
+) -> Salon:
+    """A new salon (validated), and its first owner when an email is given."""
+    salon = Salon(name=name, slug=_unique_slug(name), timezone=timezone_name, currency=currency, language=language)
+    salon.full_clean()
+    salon.save()
+    if owner_email:
+        member_add(salon=salon, email=owner_email, role=Role.OWNER, password=owner_password)
+    logger.info("salon created", extra={"salon_id": str(salon.pk)})
+    return salon
+
+
+@transaction.atomic
+def salon_update(*, salon: Salon, data: dict[str, Any]) -> Salon:
+    """Apply validated settings; ``access_token`` replaces the stored (encrypted) WhatsApp token."""
+    token = data.pop("access_token", None)
+    for field, value in data.items():
+        setattr(salon, field, value)
+    changed = list(data)
+    if token:
+        salon.whatsapp_access_token = token
+        changed.append("whatsapp_access_token")
+        if salon.phone_number_id:
+            salon.channel_status = ChannelStatus.ACTIVE
+            changed.append("channel_status")
+    if changed:
+        salon.save(update_fields=[*changed, "updated_at"])
+    # Field names only: never values (the token must not reach the logs).
+    logger.info("salon updated", extra={"salon_id": str(salon.pk), "fields": sorted(changed)})
+    return salon
+
+
+# --- members ---------------------------------------------------------------------------------------------------
+
+
+def _owner_count(salon: Salon) -> int:
+    # Lock the salon's owner rows so two concurrent demotions cannot both pass the check.
+    return len(list(Membership.all_salons.select_for_update().filter(salon=salon, role=Role.OWNER).values("pk")))
+
+
+@transaction.atomic
+def member_add(*, salon: Salon, email: str, role: str, password: str | None = None, full_name: str = "") -> Membership:
+    """Give a person (found, or created with ``password``, by email) a role in the salon; admin access comes with it."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name, is_staff=True)
+    elif not user.is_staff:
+        # An existing person keeps their password: one salon's owner must never set another salon's login.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    already = AlreadyMember(f"{email} is already a member of this salon.", field="email")
+    if Membership.all_salons.filter(salon=salon, user=user).exists():
+        raise already
+    try:
+        with salon_scope(salon), transaction.atomic():
+            membership = Membership.objects.create(user=user, role=role)
+    except IntegrityError:
+        raise already
+    logger.info("member added", extra={"salon_id": str(salon.pk), "user_id": user.pk, "role": role})
+    return membership
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str) -> Membership:
+    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.salon) <= 1:
+        raise LastOwner("A salon keeps at least one owner: make someone else owner first.", field="role")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    if membership.role == Role.OWNER and _owner_count(membership.salon) <= 1:
+        raise LastOwner("The last owner of a salon cannot be removed.")
+    membership.delete()
+
+
+# --- API keys --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_key_create(
+    *, salon: Salon, name: str, scope: str = ApiKeyScope.READ, created_by: User | None = None
+) -> tuple[ApiKey, str]:
+    """A new key and its raw secret. The secret is returned once and stored only as a hash."""
+    prefix, raw_key = ApiKey.generate()
+    with salon_scope(salon):
+        api_key = ApiKey.objects.create(
+            name=name, scope=scope, prefix=prefix, key_hash=ApiKey.hash_secret(raw_key), created_by=created_by
+        )
+    logger.info("api key created", extra={"salon_id": str(salon.pk), "prefix": prefix, "scope": scope})
+    return api_key, raw_key
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    """Revoke a key (idempotent); it authenticates no more."""
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        logger.info("api key revoked", extra={"salon_id": str(api_key.salon_id), "prefix": api_key.prefix})
+    return api_key
+
+
+# --- customers -------------------------------------------------------------------------------------------------
+
+
+def _normalized_phone(phone: str) -> str:
+    try:
+        return normalize_phone(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], field="phone") from None
+
+
+def _save_customer(customer: Customer) -> Customer:
+    clash = Customer.objects.filter(phone=customer.phone)
+    if customer.wa_id:
+        clash = Customer.objects.filter(phone=customer.phone) | Customer.objects.filter(wa_id=customer.wa_id)
+    if customer.pk:
+        clash = clash.exclude(pk=customer.pk)
+    if clash.exists():
+        raise DuplicateCustomer("This salon already has a customer with this phone number.", field="phone")
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:  # a concurrent insert of the same phone
+        raise DuplicateCustomer("This salon already has a customer with this phone number.", field="phone")
+    return customer
+
+
+@transaction.atomic
+def customer_create(*, salon: Salon, phone: str, **fields: Any) -> Customer:
+    """A customer of the salon in scope; the phone is normalised to E.164 and unique per salon."""
+    with salon_scope(salon):
+        customer = Customer(phone=_normalized_phone(phone), **fields)
+        return _save_customer(customer)
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, data: dict[str, Any]) -> Customer:
+    with salon_scope(customer.salon):
+        for field, value in data.items():
+            setattr(customer, field, _normalized_phone(value) if field == "phone" else value)
+        return _save_customer(customer)
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer) -> None:
+    with salon_scope(customer.salon):
+        customer.delete()
