@@ -26,13 +26,15 @@ logger = logging.getLogger("chairside.webhooks.relay")
 _CLAIM = """
 WITH due AS (
     SELECT id FROM webhooks_webhookevent
-    WHERE next_attempt_at <= now() {extra}
+    WHERE next_attempt_at <= statement_timestamp() {extra}
     ORDER BY next_attempt_at
     LIMIT %s
     FOR UPDATE SKIP LOCKED
 )
 UPDATE webhooks_webhookevent AS event
-SET status = 'processing', attempts = event.attempts + 1, next_attempt_at = now() + make_interval(secs => %s)
+SET status = 'processing',
+    attempts = event.attempts + 1,
+    next_attempt_at = statement_timestamp() + make_interval(secs => %s)
 FROM due
 WHERE event.id = due.id
 RETURNING event.id, event.attempts
@@ -52,7 +54,7 @@ def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[tuple[int,
 
     The claim commits at once (autocommit), so other relays skip these rows; if this worker dies, the lease
     (``next_attempt_at`` = now + lease) expires and the events are claimed again."""
-    extra = "AND received_at < now() - make_interval(secs => %s)" if min_age_seconds else ""
+    extra = "AND received_at < statement_timestamp() - make_interval(secs => %s)" if min_age_seconds else ""
     params: list = [min_age_seconds] if min_age_seconds else []
     with connection.cursor() as cursor:
         cursor.execute(_CLAIM.format(extra=extra), [*params, limit, lease_seconds()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,8 @@ def payload_of(*changes: dict, waba_id: str = WABA_ID) -> dict:
 
 
 def text_message(wamid: str, text: str = "Hi", sender: str = "16505551234") -> dict:
-    return {"from": sender, "id": wamid, "timestamp": "1763730000", "type": "text", "text": {"body": text}}
+    timestamp = str(int(time.time()))  # recent: the 24 h window is computed from it
+    return {"from": sender, "id": wamid, "timestamp": timestamp, "type": "text", "text": {"body": text}}
 
 
 def status_update(wamid: str, status: str, timestamp: int, recipient: str = "16505551234") -> dict:
