@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 from salons.models import Role
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
 
+pytest_plugins = ["messaging.testing"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():

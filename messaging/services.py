@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.api import Conflict, DomainError
 from messaging.errors import ChannelNotConnected, CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
     Conversation,
@@ -17,11 +18,13 @@ from messaging.models import (
     MessageStatus,
     MessageTemplate,
     MessageType,
+    ParameterFormat,
     TemplateCategory,
     TemplateStatus,
 )
-from messaging.whatsapp import payloads
-from salons.models import Customer
+from messaging.template_pack import PACK_LANGUAGES, pack_definitions
+from messaging.whatsapp import GraphAPIError, WhatsAppClient, payloads
+from salons.models import Customer, Salon
 from salons.tenancy import current_salon
 
 __all__ = [
@@ -35,6 +38,10 @@ __all__ = [
     "message_send_interactive",
     "message_send_template",
     "message_send_text",
+    "template_delete",
+    "template_install_pack",
+    "template_submit",
+    "template_sync",
 ]
 
 
@@ -248,3 +255,123 @@ def message_send_template(
         template=template,
         category_hint=(category_hint or template.category).lower(),
     )
+
+
+# --- templates ---------------------------------------------------------------------------------------------------
+
+
+class TemplateSubmitFailed(DomainError):
+    code = "template_submit_failed"
+
+
+def _graph_failure(action: str, exc: GraphAPIError) -> TemplateSubmitFailed:
+    detail = f" ({exc.details})" if exc.details else ""
+    return TemplateSubmitFailed(f"WhatsApp refused to {action}: {exc.message or exc.title}{detail}. {exc.explanation}")
+
+
+def _client_for(salon: Salon) -> WhatsAppClient:
+    if not salon.waba_id or not salon.whatsapp_access_token:
+        raise ChannelNotConnected("WhatsApp is not connected for this salon (no WABA id or access token).")
+    return WhatsAppClient.for_salon(salon)
+
+
+def template_submit(
+    *,
+    name: str,
+    language: str,
+    category: str,
+    components: list,
+    parameter_format: str = ParameterFormat.POSITIONAL,
+) -> MessageTemplate:
+    """Submit a template to the salon's WABA for review and mirror it here (status as Meta answers, usually PENDING)."""
+    salon = current_salon()
+    if MessageTemplate.objects.filter(name=name, language=language).exists():
+        raise Conflict(f"Template {name!r} already exists in {language}.", field="name")
+    with _client_for(salon) as client:
+        try:
+            answer = client.template_create(
+                name=name,
+                language=language,
+                category=category,
+                components=components,
+                parameter_format=parameter_format,
+            )
+        except GraphAPIError as exc:
+            raise _graph_failure("accept the template", exc) from exc
+    status = answer.get("status", TemplateStatus.PENDING)
+    return MessageTemplate.objects.create(
+        name=name,
+        language=language,
+        category=answer.get("category", category),
+        status=status if status in TemplateStatus.values else TemplateStatus.PENDING,
+        components=components,
+        parameter_format=parameter_format,
+        meta_id=str(answer.get("id", "")),
+        last_synced_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def template_sync() -> dict[str, int]:
+    """Mirror every template of the salon's WABA (paged); ones that vanished from Meta are marked DELETED."""
+    salon = current_salon()
+    seen: set[int] = set()
+    created = updated = 0
+    now = timezone.now()
+    with _client_for(salon) as client:
+        try:
+            remote = list(client.template_list())
+        except GraphAPIError as exc:
+            raise _graph_failure("list the templates", exc) from exc
+    for item in remote:
+        status = item.get("status", "")
+        category = item.get("category", TemplateCategory.UTILITY)
+        defaults = {
+            "status": status if status in TemplateStatus.values else TemplateStatus.PENDING,
+            "category": category if category in TemplateCategory.values else TemplateCategory.UTILITY,
+            "components": item.get("components", []),
+            "parameter_format": item.get("parameter_format") or ParameterFormat.POSITIONAL,
+            "meta_id": str(item.get("id", "")),
+            "rejection_reason": "" if item.get("rejected_reason") in (None, "NONE") else item["rejected_reason"],
+            "last_synced_at": now,
+        }
+        template, was_created = MessageTemplate.objects.update_or_create(
+            name=item["name"], language=item["language"], defaults=defaults
+        )
+        seen.add(template.pk)
+        created += was_created
+        updated += not was_created
+    gone = (
+        MessageTemplate.objects.exclude(pk__in=seen)
+        .exclude(meta_id="")
+        .exclude(status=TemplateStatus.DELETED)
+        .update(status=TemplateStatus.DELETED, last_synced_at=now)
+    )
+    return {"created": created, "updated": updated, "deleted": gone}
+
+
+def template_delete(*, template: MessageTemplate) -> None:
+    """Delete this language of the template on Meta (when it was submitted) and here."""
+    salon = current_salon()
+    if template.meta_id:
+        with _client_for(salon) as client:
+            try:
+                client.template_delete(name=template.name, meta_id=template.meta_id)
+            except GraphAPIError as exc:
+                if exc.code != 100:  # already gone on Meta's side: delete ours too
+                    raise _graph_failure("delete the template", exc) from exc
+    template.delete()
+
+
+def template_install_pack(*, languages=PACK_LANGUAGES, approve_locally: bool = False) -> list[MessageTemplate]:
+    """Submit the booking pack (skipping templates already here). ``approve_locally`` is for demos without Meta."""
+    installed = []
+    for definition in pack_definitions(languages):
+        existing = MessageTemplate.objects.filter(name=definition["name"], language=definition["language"]).first()
+        if existing is not None:
+            installed.append(existing)
+        elif approve_locally:
+            installed.append(MessageTemplate.objects.create(**definition, status=TemplateStatus.APPROVED))
+        else:
+            installed.append(template_submit(**definition))
+    return installed

@@ -22,6 +22,14 @@ def _transport() -> httpx.HTTPTransport:
     return _shared_transport
 
 
+def salon_token(salon) -> str:
+    """The salon's access token in plain text (a ``Secret`` once loaded; a str on a freshly assigned instance)."""
+    token = salon.whatsapp_access_token
+    if not token:
+        return ""
+    return token.reveal() if hasattr(token, "reveal") else str(token)
+
+
 class WhatsAppClient:
     """Calls for one phone number (and its WABA). ``token`` is the plain access token (reveal it only here)."""
 
@@ -47,8 +55,7 @@ class WhatsAppClient:
 
     @classmethod
     def for_salon(cls, salon) -> WhatsAppClient:
-        token = salon.whatsapp_access_token.reveal() if salon.whatsapp_access_token else ""
-        return cls(token=token, phone_number_id=salon.phone_number_id or "", waba_id=salon.waba_id or "")
+        return cls(token=salon_token(salon), phone_number_id=salon.phone_number_id or "", waba_id=salon.waba_id or "")
 
     def close(self) -> None:
         self._http.close()

@@ -1,0 +1,26 @@
+"""Pytest plugin of messaging (registered in the root conftest): the ``fake_graph`` fixture and helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from messaging.fake_graph import FakeGraphServer
+
+
+@pytest.fixture
+def fake_graph(settings):
+    """A fake Graph API on a free loopback port; WHATSAPP_GRAPH_BASE_URL points at it for the test.
+
+    Unknown phone number ids accept any token (register a salon with ``fake_graph.register_salon(salon)`` to check
+    its token). No status webhooks are POSTed unless ``set_callback(url)``; ``statuses_for(wamid)`` returns them.
+    """
+    server = FakeGraphServer(
+        accept_unknown_tokens=True,
+        app_secret=settings.WHATSAPP_APP_SECRETS[0],
+        timeout_seconds=settings.WHATSAPP_HTTP_TIMEOUT_SECONDS + 1.0,
+    ).start()
+    settings.WHATSAPP_GRAPH_BASE_URL = server.base_url
+    try:
+        yield server
+    finally:
+        server.stop()
