@@ -11,4 +11,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "webhooks.tasks.purge_processed_events",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Outbox sweeper: queued messages nobody picked up and sending ones whose worker died (lease expired).
+    "messaging-outbound-sweep": {"task": "messaging.tasks.outbound_sweep", "schedule": 30.0},
 }
