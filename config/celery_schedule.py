@@ -6,7 +6,11 @@ from celery.schedules import crontab
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Safety net behind the webhook relays: events nobody took within a few seconds, and due retries.
-    "webhooks-process-due-events": {"task": "webhooks.tasks.process_due_events", "schedule": 15.0},
+    "webhooks-process-due-events": {
+        "task": "webhooks.tasks.process_due_events",
+        "schedule": 15.0,
+        "options": {"expires": 15},
+    },
     "webhooks-purge-processed-events": {
         "task": "webhooks.tasks.purge_processed_events",
         "schedule": crontab(hour=3, minute=17),
