@@ -8,11 +8,13 @@ is no check-then-insert race whatever path or how many processes write.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg.errors
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
@@ -115,8 +117,12 @@ def _is_code_collision(exc: IntegrityError) -> bool:
 
 
 def _save_or_conflict(booking: Booking, **save_kwargs: Any) -> bool:
-    """Write the booking in a savepoint; False if the exclusion constraint refused it (the time is taken)."""
-    for _attempt in range(8):
+    """Write the booking in a savepoint; False if the exclusion constraint refused it (the time is taken).
+
+    Two writers of overlapping ranges that check the constraint at the same moment can deadlock on each other;
+    PostgreSQL aborts one, whose savepoint is rolled back and which simply tries again.
+    """
+    for attempt in range(12):
         try:
             with transaction.atomic():
                 booking.save(**save_kwargs)
@@ -128,7 +134,12 @@ def _save_or_conflict(booking: Booking, **save_kwargs: Any) -> bool:
                 booking.code = generate_booking_code()
                 continue
             raise
-    raise RuntimeError("could not find a free booking code")
+        except OperationalError as exc:
+            if not isinstance(exc.__cause__, psycopg.errors.DeadlockDetected):
+                raise
+            logger.info("booking write deadlocked, retrying", extra={"attempt": attempt})
+            time.sleep(random.uniform(0.001, 0.02) * (attempt + 1))
+    return False
 
 
 def _conflict(
@@ -208,6 +219,7 @@ def booking_create(
             ends_at = starts_at + timedelta(minutes=plan.duration_minutes)
             attempt = Booking(
                 salon=salon,
+                code=generate_booking_code(),
                 customer=customer,
                 service=service,
                 staff=plan.staff,
@@ -466,6 +478,19 @@ def _process_reminder(reminder: Reminder, now: datetime) -> str:
         return finish(ReminderStatus.SKIPPED, "booking moved")
     if booking.starts_at - now <= REMINDER_MIN_LEAD:
         return finish(ReminderStatus.SKIPPED, "too close to the appointment")
+    # After an outage several reminders of one start may be due at once: only the latest one is worth sending.
+    if (
+        Reminder.objects.filter(
+            booking=booking,
+            starts_at=reminder.starts_at,
+            status__in=(ReminderStatus.PENDING, ReminderStatus.SENT),
+            offset_minutes__lt=reminder.offset_minutes,
+            due_at__lte=now,
+        )
+        .exclude(pk=reminder.pk)
+        .exists()
+    ):
+        return finish(ReminderStatus.SKIPPED, "superseded by a later reminder")
     quiet_until = _in_quiet_hours(booking.salon, now)
     if quiet_until is not None:
         if booking.starts_at - quiet_until > REMINDER_MIN_LEAD:
