@@ -17,4 +17,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Outbox sweeper: queued messages nobody picked up and sending ones whose worker died (lease expired).
     "messaging-outbound-sweep": {"task": "messaging.tasks.outbound_sweep", "schedule": 30.0},
+    # Booking reminders are rows with a due time; this sends the due ones (never a Celery ETA hours ahead).
+    "bookings-reminders-send-due": {
+        "task": "bookings.tasks.reminders_send_due",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
 }
