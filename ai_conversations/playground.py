@@ -1,0 +1,224 @@
+"""Talk to a salon's assistant without Meta: signed webhook → processing → assistant → outbound, all in-process.
+
+Used by ``manage.py chat``, the admin's "Try your assistant" page and the end-to-end tests. Each turn builds the
+webhook body Meta would send (text, button or list reply), signs it with the first WHATSAPP_APP_SECRETS entry, POSTs
+it to the real ``/webhooks/whatsapp/`` view, drains the stored event with the real processor, and runs the Celery
+tasks it enqueues (the assistant's reply, the outbound sends) inline. Outbound messages go to the Graph API at
+WHATSAPP_GRAPH_BASE_URL: point it at the fake Graph server (``start_fake_graph``) — never at Meta.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+
+from salons.models import Salon
+
+_counter = itertools.count(1)
+# Inline task execution patches module-level task objects: one playground turn at a time per process.
+_TURN_LOCK = threading.Lock()
+
+
+@contextmanager
+def inline_tasks() -> Iterator[None]:
+    """Run the assistant's reply task and the outbound send task synchronously when they are enqueued."""
+    from ai_conversations import tasks as ai_tasks
+    from messaging import tasks as messaging_tasks
+
+    def reply_now(**kwargs: Any) -> None:
+        ai_tasks.assistant_reply(**kwargs)
+
+    def send_now(args: Any = None, kwargs: dict | None = None, countdown: float | None = None, **_: Any) -> None:
+        if countdown:  # a retry later: the playground does not wait for it
+            return
+        messaging_tasks.message_send(**(kwargs or {}))
+
+    with (
+        mock.patch.object(ai_tasks.assistant_reply, "delay", reply_now),
+        mock.patch.object(messaging_tasks.message_send, "apply_async", send_now),
+    ):
+        yield
+
+
+def webhook_payload(*, salon: Salon, wa_id: str, name: str, message: dict) -> dict:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": salon.waba_id or "0",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": salon.display_phone_number or "0",
+                                "phone_number_id": salon.phone_number_id,
+                            },
+                            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+                            "messages": [message],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def inbound_message(
+    *, wa_id: str, text: str | None = None, button: tuple[str, str] | None = None, list_reply=None, reply=None
+) -> dict:
+    """One item of ``value.messages``: a text, a template quick-reply (button), or an interactive reply."""
+    message: dict = {
+        "from": wa_id,
+        "id": f"wamid.PLAY{uuid.uuid4().hex[:20]}{next(_counter)}",
+        "timestamp": str(int(time.time())),
+    }
+    if button is not None:
+        payload, title = button
+        message.update(type="button", button={"payload": payload, "text": title})
+    elif list_reply is not None:
+        row_id, title = list_reply
+        message.update(
+            type="interactive", interactive={"type": "list_reply", "list_reply": {"id": row_id, "title": title}}
+        )
+    elif reply is not None:
+        button_id, title = reply
+        message.update(
+            type="interactive", interactive={"type": "button_reply", "button_reply": {"id": button_id, "title": title}}
+        )
+    else:
+        message.update(type="text", text={"body": text or ""})
+    return message
+
+
+@dataclass
+class Turn:
+    status_code: int
+    replies: list  # outbound messaging.Message rows, oldest first
+
+
+class Playground:
+    """A customer (by phone) chatting with ``salon``'s assistant through the real inbound path."""
+
+    def __init__(self, *, salon: Salon, phone: str, name: str = "Playground customer"):
+        if not salon.phone_number_id:
+            raise ValueError("The salon has no WhatsApp phone_number_id: connect a number (or a demo one) first.")
+        self.salon = salon
+        self.wa_id = phone.lstrip("+").replace(" ", "")
+        self.name = name
+        self.client = Client()
+
+    # --- what the customer does ---------------------------------------------------------------------------------
+    def say(self, text: str) -> Turn:
+        return self.send(inbound_message(wa_id=self.wa_id, text=text))
+
+    def tap(self, reply_id: str, title: str = "") -> Turn:
+        """Tap a reply button (``book:yes``) or a list row (``slot:…``) of an interactive message."""
+        if reply_id.startswith(("slot:", "svc:", "resched:")):
+            return self.send(inbound_message(wa_id=self.wa_id, list_reply=(reply_id, title or reply_id)))
+        return self.send(inbound_message(wa_id=self.wa_id, reply=(reply_id, title or reply_id)))
+
+    def press_template_button(self, payload: str, title: str = "") -> Turn:
+        """A quick-reply button of a template (the reminder's Confirm / Reschedule / Cancel)."""
+        return self.send(inbound_message(wa_id=self.wa_id, button=(payload, title or payload)))
+
+    # --- the path -----------------------------------------------------------------------------------------------
+    def send(self, message: dict) -> Turn:
+        from messaging.models import Direction, Message
+        from webhooks.relay import events_drain
+        from webhooks.services import sign
+
+        body = json.dumps(
+            webhook_payload(salon=self.salon, wa_id=self.wa_id, name=self.name, message=message),
+            separators=(",", ":"),
+        ).encode()
+        signature = sign(body=body, secret=settings.WHATSAPP_APP_SECRETS[0])
+        before = Message.all_salons.filter(salon=self.salon).order_by("-pk").values_list("pk", flat=True).first() or 0
+        with _TURN_LOCK, inline_tasks():
+            response = self.client.post(
+                "/webhooks/whatsapp/",
+                data=body,
+                content_type="application/json",
+                HTTP_X_HUB_SIGNATURE_256=signature,
+            )
+            _run_on_commit(lambda: events_drain(batch_size=50))
+        replies = list(
+            Message.all_salons.filter(
+                salon=self.salon, pk__gt=before, direction=Direction.OUTBOUND, customer__wa_id=self.wa_id
+            ).order_by("pk")
+        )
+        return Turn(status_code=response.status_code, replies=replies)
+
+
+def _run_on_commit(func) -> None:
+    """Run ``func``; inside an outer transaction (tests) also run the on-commit callbacks it registers."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        func()
+        return
+    start = len(connection.run_on_commit)
+    func()
+    # Tests wrap everything in a transaction that never commits: run what a commit would have run, in order.
+    while len(connection.run_on_commit) > start:
+        _, callback, _ = connection.run_on_commit.pop(start)
+        callback()
+
+
+@contextmanager
+def fake_graph_server() -> Iterator[Any]:
+    """Start the project's fake Graph API on a free loopback port and point WHATSAPP_GRAPH_BASE_URL at it."""
+    from messaging.fake_graph import FakeGraphServer
+
+    server = FakeGraphServer(
+        accept_unknown_tokens=True,
+        app_secret=settings.WHATSAPP_APP_SECRETS[0],
+        timeout_seconds=settings.WHATSAPP_HTTP_TIMEOUT_SECONDS + 1.0,
+    ).start()
+    try:
+        with override_settings(WHATSAPP_GRAPH_BASE_URL=server.base_url):
+            yield server
+    finally:
+        server.stop()
+
+
+def describe(message) -> str:
+    """A terminal-friendly rendering of an outbound message (text, buttons and list rows with their ids)."""
+    body = message.body or {}
+    if body.get("type") == "text":
+        return body["text"]["body"]
+    if body.get("type") == "interactive":
+        interactive = body["interactive"]
+        lines = [interactive.get("body", {}).get("text", "")]
+        action = interactive.get("action", {})
+        for index, button in enumerate(action.get("buttons", []), start=1):
+            lines.append(f"  [{index}] {button['reply']['title']}  ({button['reply']['id']})")
+        rows = [row for section in action.get("sections", []) for row in section.get("rows", [])]
+        for index, row in enumerate(rows, start=1):
+            description = f" — {row['description']}" if row.get("description") else ""
+            lines.append(f"  {index}. {row['title']}{description}  ({row['id']})")
+        return "\n".join(lines)
+    if body.get("type") == "template":
+        return f"[template {body['template']['name']}]"
+    return message.preview
+
+
+def choices(message) -> list[tuple[str, str]]:
+    """(id, title) of the buttons or list rows of an outbound interactive message, in order."""
+    interactive = (message.body or {}).get("interactive") or {}
+    action = interactive.get("action", {})
+    found = [(b["reply"]["id"], b["reply"]["title"]) for b in action.get("buttons", [])]
+    found += [(row["id"], row["title"]) for section in action.get("sections", []) for row in section.get("rows", [])]
+    return found
