@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from salons.models import ApiKey, Customer, Membership, Role, Salon, User
+from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
 
 
@@ -111,6 +113,14 @@ class SalonAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return _scope_model_queryset(request, Salon, super().get_queryset(request))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Inline member rows are validated inside the salon's scope (see TenantAdminMixin.changeform_view).
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with salon_scope(obj):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _role_ok(self, request, obj, role):
         if request.user.is_superuser:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -176,6 +176,21 @@ class TenantAdminMixin:
         return tenant_form(
             form, salon_choices=_scope_model_queryset(request, Salon, Salon.objects.all(), self.admin_write_role)
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The whole add/change view runs in the row's salon scope, so anything Django loads through a model's
+        # default manager (inline pk fields, raw-id widgets, unique checks) is that salon's and nobody else's.
+        if object_id:
+            obj = self.get_object(request, unquote(object_id))
+            salon = obj.salon if obj is not None else None
+        else:
+            allowed = member_salon_ids(request, self.admin_write_role)
+            single = len(allowed) == 1 and not request.user.is_superuser
+            salon = Salon.objects.filter(pk=allowed[0]).first() if single else None
+        if salon is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with salon_scope(salon):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not self._owns(request, obj, self.admin_write_role):
