@@ -13,6 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from messaging.errors import WindowClosed
 from messaging.models import (
     CUSTOMER_SERVICE_WINDOW,
     Conversation,
@@ -58,15 +59,18 @@ START_CONFIRMATION = {
 }
 
 
-def keyword_of(text: str) -> tuple[str, str] | None:
-    """("stop"|"start", language) when the whole text is an opt-out/opt-in keyword."""
+def keyword_of(text: str, preferred_language: str = "") -> tuple[str, str] | None:
+    """("stop"|"start", language) when the whole text is an opt-out/opt-in keyword.
+
+    Words shared by languages (PARAR, INICIAR) answer in the customer's language when it is one of them.
+    """
     normalized = " ".join((text or "").strip().strip(".!¡?¿").casefold().split())
     if not normalized or len(normalized) > 30:
         return None
     for kind, table in (("stop", STOP_KEYWORDS), ("start", START_KEYWORDS)):
-        for language, words in table.items():
-            if normalized in words:
-                return kind, language
+        languages = [lang for lang, words in table.items() if normalized in words]
+        if languages:
+            return kind, preferred_language if preferred_language in languages else languages[0]
     return None
 
 
@@ -177,7 +181,7 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     stored.conversation = conversation
     keyword = None
     if type_ == MessageType.TEXT:
-        found = keyword_of(stored.preview)
+        found = keyword_of(stored.preview, customer.language)
         if found:
             keyword = _apply_keyword(customer, *found, reply_to=stored)
     return InboundResult(message=stored, created=True, keyword=keyword)
@@ -193,7 +197,10 @@ def _apply_keyword(customer: Customer, kind: str, language: str, *, reply_to: Me
         Customer.objects.filter(pk=customer.pk).update(opted_out_at=None, updated_at=now)
         customer.opted_out_at = None
         text = START_CONFIRMATION[language]
-    message_send_text(customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
+    try:
+        message_send_text(customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
+    except WindowClosed:  # a keyword replayed long after it was sent: the opt-out still counts
+        logger.info("keyword confirmation not sent: window closed", extra={"customer_id": customer.pk})
     logger.info("customer %s", "opted out" if kind == "stop" else "opted in", extra={"customer_id": customer.pk})
     return kind
 
