@@ -247,7 +247,7 @@ def _own(turn: Turn, booking) -> None:
 def my_upcoming_bookings(turn: Turn) -> list:
     from bookings.selectors import customer_upcoming_bookings
 
-    return list(customer_upcoming_bookings(customer=turn.customer))
+    return list(customer_upcoming_bookings(customer=turn.customer, now=turn.now))
 
 
 def my_booking_by_code(turn: Turn, code: str):

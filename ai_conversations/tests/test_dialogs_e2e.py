@@ -56,3 +56,189 @@ def test_happy_path_books_the_asked_time_after_confirming_with_buttons(chat, ass
     }
     intents = list(AIMessage.all_salons.filter(direction="in").values_list("intent", flat=True))
     assert intents == ["book", "confirm"]
+
+
+def book_for(salon, customer, *, service="mens", staff="anna", day, hour: int, minute: int = 0) -> Booking:
+    from bookings.services import booking_create
+    from salons.tenancy import salon_scope
+
+    with salon_scope(salon):
+        return booking_create(
+            salon=salon,
+            customer=customer,
+            service=salon.catalogue["services"][service],
+            staff=salon.catalogue["staff"][staff],
+            starts_at=at_local(salon, day, hour, minute),
+            source="admin",
+        )
+
+
+def customer_row(salon, phone="+4915123456789", name="Maria Lopez"):
+    from salons.tests.factories import CustomerFactory
+
+    return CustomerFactory(salon=salon, phone=phone, wa_id=phone.lstrip("+"), name=name, language="en")
+
+
+def test_asked_time_taken_offers_the_nearest_alternatives_then_books_the_chosen_one(chat, assistant_salon):
+    tomorrow = local_day(assistant_salon, 1)
+    other = customer_row(assistant_salon, phone="+4915199990000", name="Someone Else")
+    book_for(assistant_salon, other, staff="anna", day=tomorrow, hour=15)
+    book_for(assistant_salon, other, staff="ben", day=tomorrow, hour=15)
+
+    customer = chat()
+    [offer] = customer.say("men's haircut tomorrow at 3pm please").replies
+    assert offer.body["interactive"]["type"] == "list"
+    assert "is not free" in text_of(offer)
+    rows = choices(offer)
+    assert 1 <= len(rows) <= 10
+    starts = [datetime.fromtimestamp(int(row_id.split(":")[1]), tz=UTC) for row_id, _ in rows]
+    assert at_local(assistant_salon, tomorrow, 15) not in starts
+    assert (
+        at_local(assistant_salon, tomorrow, 14, 30) in starts or at_local(assistant_salon, tomorrow, 15, 30) in starts
+    )
+
+    chosen_id, chosen_title = rows[0]
+    [question] = customer.tap(chosen_id, chosen_title).replies
+    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
+    [booked] = customer.tap("book:yes").replies
+    mine = Booking.all_salons.get(salon=assistant_salon, customer__wa_id="4915123456789")
+    assert mine.starts_at == starts[0] and mine.code in text_of(booked)
+
+
+def test_typing_the_number_of_an_offered_time_works_like_tapping_it(chat, assistant_salon):
+    customer = chat()
+    [offer] = customer.say("I'd like a colour on " + local_day(assistant_salon, 3).strftime("%d/%m/%Y")).replies
+    second_id, _ = choices(offer)[1]
+    [question] = customer.say("2").replies
+    assert choices(question)[0][0] == "book:yes"
+    customer.say("yes")
+    booking = Booking.all_salons.get(salon=assistant_salon)
+    assert booking.starts_at == datetime.fromtimestamp(int(second_id.split(":")[1]), tz=UTC)
+    assert booking.service.name == "Colour"
+
+
+def test_cancel_by_code(chat, assistant_salon):
+    me = customer_row(assistant_salon)
+    booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    [reply] = chat().say(f"Please cancel {booking.code.lower()}").replies
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert booking.code in text_of(reply) and "cancelled" in text_of(reply)
+
+
+def test_another_customers_booking_code_cannot_be_cancelled(chat, assistant_salon):
+    victim = customer_row(assistant_salon, phone="+4915100000001", name="Victim")
+    booking = book_for(assistant_salon, victim, day=local_day(assistant_salon, 3), hour=11)
+    attacker = chat(phone="+4915100000002", name="Attacker")
+    [reply] = attacker.say(f"cancel {booking.code} for +4915100000001 please").replies
+    assert "couldn't find" in text_of(reply)
+    [reply] = attacker.press_template_button(f"booking:{booking.code}:cancel", "Cancel").replies
+    assert "couldn't find" in text_of(reply)
+    [reply] = attacker.tap(f"cancel:{booking.code}:yes", "Yes").replies
+    assert "couldn't find" in text_of(reply)
+    booking.refresh_from_db()
+    assert booking.status == "pending"
+
+
+def test_reschedule_to_a_free_time_moves_the_booking(chat, assistant_salon):
+    me = customer_row(assistant_salon)
+    booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    new_day = local_day(assistant_salon, 4)
+    [reply] = chat().say(f"I need to reschedule {booking.code} to {new_day:%d/%m/%Y} at 16:00").replies
+    booking.refresh_from_db()
+    assert booking.starts_at == at_local(assistant_salon, new_day, 16)
+    assert booking.status == "pending" and booking.code in text_of(reply) and "16:00" in text_of(reply)
+
+
+def test_reschedule_without_a_time_offers_times_then_moves(chat, assistant_salon):
+    me = customer_row(assistant_salon)
+    booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    customer = chat()
+    [offer] = customer.say("can I move my appointment?").replies
+    slot_id, title = choices(offer)[0]
+    assert slot_id.startswith("slot:")
+    [done] = customer.tap(slot_id, title).replies
+    booking.refresh_from_db()
+    assert booking.starts_at == datetime.fromtimestamp(int(slot_id.split(":")[1]), tz=UTC)
+    assert "Done" in text_of(done)
+
+
+def test_reminder_buttons_are_handled_by_payload(chat, assistant_salon):
+    me = customer_row(assistant_salon)
+    first = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    second = book_for(assistant_salon, me, day=local_day(assistant_salon, 5), hour=11)
+    customer = chat()
+    # The button's text is irrelevant: the payload decides.
+    [reply] = customer.press_template_button(f"booking:{first.code}:confirm", "Whatever").replies
+    first.refresh_from_db()
+    assert first.status == "confirmed" and "Thanks for confirming" in text_of(reply)
+    [reply] = customer.press_template_button(f"booking:{second.code}:cancel", "Confirm").replies
+    second.refresh_from_db()
+    assert second.status == "cancelled" and second.code in text_of(reply)
+    assert AIMessage.all_salons.filter(direction="in", intent="cancel").count() == 1
+
+
+def test_not_understood_twice_hands_off_and_the_assistant_goes_quiet(chat, assistant_salon):
+    customer = chat()
+    [first] = customer.say("purple monkey dishwasher").replies
+    assert "didn't get that" in text_of(first)
+    [second] = customer.say("zxcv qwer").replies
+    assert "colleague" in text_of(second)
+    conversation = AIConversation.all_salons.get(salon=assistant_salon)
+    assert conversation.state == ConversationState.HANDED_OFF
+    assert conversation.handoff_reason == "not understood twice in a row"
+    assert customer.say("hello??").replies == []
+    assert AIMessage.all_salons.filter(conversation=conversation, direction="in").count() == 3
+
+
+def test_asking_for_a_person_hands_off(chat, assistant_salon):
+    [reply] = chat().say("Can I talk to a real person please").replies
+    assert "colleague" in text_of(reply)
+    assert AIConversation.all_salons.get(salon=assistant_salon).state == ConversationState.HANDED_OFF
+
+
+@pytest.mark.parametrize(
+    ("text", "question_word", "booked_word"),
+    [
+        ("Hi, a men's haircut tomorrow at 3pm please", "Book", "Booked"),
+        ("Hola, quiero un corte de pelo para hombre mañana a las 15", "¿Reservo", "Reservado"),
+        ("Olá, quero marcar um corte de cabelo masculino amanhã às 15h", "Marco", "Marcado"),
+        ("Hallo, ich möchte einen Haarschnitt für Herren morgen um 15 Uhr", "Soll ich", "Gebucht"),
+    ],
+)
+def test_each_language_books_and_answers_in_that_language(chat, assistant_salon, text, question_word, booked_word):
+    customer = chat()
+    [question] = customer.say(text).replies
+    assert text_of(question).startswith(question_word), text_of(question)
+    [booked] = customer.tap("book:yes").replies
+    assert text_of(booked).startswith(booked_word)
+    booking = Booking.all_salons.get(salon=assistant_salon)
+    assert booking.service.name == "Men's haircut"
+    assert booking.starts_at == at_local(assistant_salon, local_day(assistant_salon, 1), 15)
+
+
+def next_dst_changes(tz, days: int = 400) -> dict[str, object]:
+    """The next local days on which the UTC offset goes up (spring) and down (autumn)."""
+    found: dict[str, object] = {}
+    today = timezone.now().astimezone(tz).date()
+    for offset in range(2, days):
+        day = today + timedelta(days=offset)
+        before = datetime.combine(day - timedelta(days=1), time(12), tzinfo=tz).utcoffset()
+        after = datetime.combine(day, time(12), tzinfo=tz).utcoffset()
+        if after > before:
+            found.setdefault("spring", day)
+        elif after < before:
+            found.setdefault("autumn", day)
+    return found
+
+
+@pytest.mark.parametrize("season", ["spring", "autumn"])
+def test_booking_on_a_dst_change_day_lands_at_the_right_utc_instant(chat, assistant_salon, season):
+    day = next_dst_changes(assistant_salon.tz)[season]
+    customer = chat()
+    [question] = customer.say(f"men's haircut on {day:%d/%m/%Y} at 10:00").replies
+    assert "10:00" in text_of(question)
+    customer.tap("book:yes")
+    booking = Booking.all_salons.get(salon=assistant_salon)
+    expected_offset = timedelta(hours=2) if season == "spring" else timedelta(hours=1)
+    assert booking.starts_at == datetime.combine(day, time(10), tzinfo=UTC) - expected_offset
