@@ -207,44 +207,55 @@ def _event_status(results: dict) -> str:
     return EventStatus.PROCESSED
 
 
-def event_process(*, event_id: int, attempt: int) -> str | None:
+def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None = None) -> str | None:
     """Process one claimed event. ``attempt`` is the claim's fencing token: if the lease was lost and someone else
     claimed the event meanwhile, this returns None and does nothing. Everything the items wrote and the event's new
-    status commit together, so a crash at any point leaves the event to be reclaimed, never half-applied."""
-    with transaction.atomic():
-        event = (
-            WebhookEvent.objects.select_for_update()
-            .filter(pk=event_id, status=EventStatus.PROCESSING, attempts=attempt)
-            .first()
-        )
-        if event is None:
-            return None
-        if attempt > max_attempts():
-            # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
-            _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
+    status commit together, so a crash at any point leaves the event to be reclaimed, never half-applied.
+
+    ``resolver`` may be shared by the events of one claimed batch (one salon lookup per number per batch)."""
+    try:
+        with transaction.atomic():
+            event = _locked(event_id, attempt)
+            if event is None:
+                return None
+            if attempt > max_attempts():
+                # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
+                _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
+                return event.status
+            event.results, event.salon_ids = _process_items(event, resolver or SalonResolver())
+            failed = [key for key, outcome in event.results.items() if outcome["status"] == ItemStatus.FAILED]
+            _finish(
+                event,
+                _event_status(event.results),
+                f"{len(failed)} item(s) failed: {', '.join(failed[:20])}" if failed else "",
+            )
             return event.status
-        try:
-            with transaction.atomic():
-                results, salon_ids = _process_items(event)
-        except Exception as exc:
-            logger.exception("webhook event failed", extra={"event_id": event.pk, "attempt": attempt})
+    except Exception as exc:
+        # Not an item's failure (those are contained by their savepoints) but the walk's own: everything this attempt
+        # wrote is rolled back with the transaction above; record the failure (and the retry) on its own.
+        logger.exception("webhook event failed", extra={"event_id": event_id, "attempt": attempt})
+        with transaction.atomic():
+            event = _locked(event_id, attempt)
+            if event is None:
+                return None
             _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
             return event.status
-        event.results, event.salon_ids = results, salon_ids
-        status = _event_status(results)
-        failed_keys = [key for key, outcome in results.items() if outcome["status"] == ItemStatus.FAILED]
-        _finish(
-            event, status, f"{len(failed_keys)} item(s) failed: {', '.join(failed_keys[:20])}" if failed_keys else ""
-        )
-        return event.status
 
 
-def _process_items(event: WebhookEvent) -> tuple[dict, list]:
+def _locked(event_id: int, attempt: int) -> WebhookEvent | None:
+    return (
+        WebhookEvent.objects.select_for_update()
+        .filter(pk=event_id, status=EventStatus.PROCESSING, attempts=attempt)
+        .first()
+    )
+
+
+def _process_items(event: WebhookEvent, resolver: SalonResolver) -> tuple[dict, list]:
     payload = json.loads(event.body_bytes)
     if not isinstance(payload, dict):
         raise ValueError("body is JSON but not an object")
     previous, results, salon_ids = event.results or {}, {}, []
-    for item in walk(payload, SalonResolver()):
+    for item in walk(payload, resolver):
         results[item.key] = _run_item(item, _as_dict(previous.get(item.key)))
         if item.salon is not None and item.salon.pk not in salon_ids:
             salon_ids.append(item.salon.pk)

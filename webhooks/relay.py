@@ -18,7 +18,7 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from webhooks.processor import event_process
+from webhooks.processor import SalonResolver, event_process
 from webhooks.services import NOTIFY_CHANNEL
 
 logger = logging.getLogger("chairside.webhooks.relay")
@@ -43,6 +43,12 @@ RETURNING event.id, event.attempts
 
 # Connection parameters that belong to Django's cursor handling, not to a plain LISTEN connection.
 _DJANGO_ONLY_PARAMS = ("cursor_factory", "context", "prepare_threshold")
+
+
+def plain_connection_params(**overrides) -> dict:
+    """psycopg connection parameters of the default database, for connections Django does not manage."""
+    params = {k: v for k, v in connection.get_connection_params().items() if k not in _DJANGO_ONLY_PARAMS}
+    return {**params, **overrides}
 
 
 def lease_seconds() -> float:
@@ -72,9 +78,10 @@ def events_drain(
     started, done = time.monotonic(), 0
     while not should_stop():
         claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
+        resolver = SalonResolver()
         for event_id, attempt in claimed:
             try:
-                event_process(event_id=event_id, attempt=attempt)
+                event_process(event_id=event_id, attempt=attempt, resolver=resolver)
                 done += 1
             except Exception:
                 # A database-level failure: the event keeps its lease and is reclaimed when it expires.
@@ -104,8 +111,7 @@ class Relay:
         if not self.listen:
             return None
         try:
-            params = {k: v for k, v in connection.get_connection_params().items() if k not in _DJANGO_ONLY_PARAMS}
-            listener = psycopg.connect(**params, autocommit=True)
+            listener = psycopg.connect(**plain_connection_params(), autocommit=True)
             listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
             return listener
         except psycopg.Error:

@@ -336,3 +336,28 @@ def test_new_inbound_message_enqueues_the_assistant_reply_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         events_drain()
     assert len(callbacks) == 1
+
+
+def test_failure_outside_any_item_rolls_the_whole_attempt_back_and_retries(post_signed, fixture_salon, monkeypatch):
+    from webhooks import processor
+
+    real_walk = processor.walk
+
+    def walk_then_crash(payload, resolver):
+        yield from real_walk(payload, resolver)
+        raise KeyError("walker bug")
+
+    monkeypatch.setattr(processor, "walk", walk_then_crash)
+    deliver(post_signed, fixture_body("inbound_text.body"))
+    event = WebhookEvent.objects.get()
+    assert event.status == EventStatus.FAILED
+    assert event.last_error == "KeyError: 'walker bug'"
+    assert event.next_attempt_at is not None  # retried
+    assert not Message.all_salons.exists()  # the item it had processed was rolled back with the attempt
+
+    monkeypatch.setattr(processor, "walk", real_walk)
+    make_due(event)
+    events_drain()
+    event.refresh_from_db()
+    assert event.status == EventStatus.PROCESSED
+    assert Message.all_salons.filter(wamid="wamid.PUB0001").count() == 1
