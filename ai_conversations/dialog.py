@@ -47,10 +47,12 @@ class TurnResult:
     intent: str = Intent.UNKNOWN
     entities: dict = field(default_factory=dict)
     handoff_reason: str | None = None
+    # None: decided by the intent (the offline engine); the LLM path says True (it answered, whatever the intent).
+    understood: bool | None = None
 
     @property
-    def understood(self) -> bool:
-        return self.intent != Intent.UNKNOWN
+    def not_understood(self) -> bool:
+        return self.understood is False or (self.understood is None and self.intent == Intent.UNKNOWN)
 
 
 # --- message builders -------------------------------------------------------------------------------------------

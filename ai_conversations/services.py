@@ -23,7 +23,6 @@ from ai_conversations.models import (
     AssistantSettings,
     ConversationState,
     Direction,
-    Intent,
     Provider,
 )
 from config.api import Conflict, DomainError
@@ -122,7 +121,7 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
     inbound.entities = result.entities
     inbound.save(update_fields=["intent", "entities"])
 
-    if result.intent == Intent.UNKNOWN:
+    if result.not_understood:
         conversation.failed_understanding_count += 1
         if result.handoff_reason is None and conversation.failed_understanding_count >= MAX_NOT_UNDERSTOOD:
             result.handoff_reason = "not understood twice in a row"

@@ -53,3 +53,19 @@ def chat(assistant_salon, fake_graph):
         return Playground(salon=salon or assistant_salon, phone=phone, name=name)
 
     return _chat
+
+
+@pytest.fixture
+def fake_llm(settings):
+    """The fake OpenAI-compatible server on a free loopback port; LLM_BASE_URL/LLM_API_KEY/LLM_MODEL point at it."""
+    from ai_conversations.fake_llm import FakeLLMServer
+
+    server = FakeLLMServer(api_key="test-llm-key").start()
+    settings.LLM_BASE_URL = server.base_url
+    settings.LLM_API_KEY = "test-llm-key"
+    settings.LLM_MODEL = "gpt-4o-mini"
+    settings.LLM_TIMEOUT_SECONDS = 5.0
+    try:
+        yield server
+    finally:
+        server.stop()
