@@ -17,3 +17,8 @@ def assistant_reply(*, salon_id: str, message_id: str) -> None:
     if message is None:
         return
     assistant_reply_to(message=message)
+
+
+# Celery autodiscovers ``tasks`` modules only: register the rollup tasks (named ai_conversations.rollups.* so they
+# route to the rollups queue).
+from ai_conversations import rollups  # noqa: E402, F401

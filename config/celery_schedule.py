@@ -23,4 +23,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # Assistant analytics: inbound messages per salon, local day and intent (today and yesterday, idempotent).
+    "ai-intent-stats-rollup": {
+        "task": "ai_conversations.rollups.intent_stats_rollup_all",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
 }
