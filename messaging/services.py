@@ -38,10 +38,14 @@ __all__ = [
     "message_send_interactive",
     "message_send_template",
     "message_send_text",
+    "template_create",
     "template_delete",
     "template_install_pack",
+    "template_push",
     "template_submit",
     "template_sync",
+    "template_sync_enqueue",
+    "template_update",
 ]
 
 
@@ -275,40 +279,97 @@ def _client_for(salon: Salon) -> WhatsAppClient:
     return WhatsAppClient.for_salon(salon)
 
 
-def template_submit(
+def _template_enqueue_push(template: MessageTemplate) -> None:
+    from messaging.tasks import template_push as task
+
+    template_id, salon_id = template.pk, str(template.salon_id)
+    transaction.on_commit(lambda: task.apply_async(kwargs={"template_id": template_id, "salon_id": salon_id}))
+
+
+@transaction.atomic
+def template_create(
     *,
     name: str,
     language: str,
     category: str,
     components: list,
     parameter_format: str = ParameterFormat.POSITIONAL,
+    submit_now: bool = False,
 ) -> MessageTemplate:
-    """Submit a template to the salon's WABA for review and mirror it here (status as Meta answers, usually PENDING)."""
-    salon = current_salon()
+    """Add a template and submit it to the salon's WABA for review (after commit, or at once with ``submit_now``)."""
     if MessageTemplate.objects.filter(name=name, language=language).exists():
         raise Conflict(f"Template {name!r} already exists in {language}.", field="name")
-    with _client_for(salon) as client:
-        try:
-            answer = client.template_create(
-                name=name,
-                language=language,
-                category=category,
-                components=components,
-                parameter_format=parameter_format,
-            )
-        except GraphAPIError as exc:
-            raise _graph_failure("accept the template", exc) from exc
-    status = answer.get("status", TemplateStatus.PENDING)
-    return MessageTemplate.objects.create(
+    template = MessageTemplate.objects.create(
         name=name,
         language=language,
-        category=answer.get("category", category),
-        status=status if status in TemplateStatus.values else TemplateStatus.PENDING,
+        category=category,
         components=components,
         parameter_format=parameter_format,
-        meta_id=str(answer.get("id", "")),
-        last_synced_at=timezone.now(),
+        status=TemplateStatus.PENDING,
     )
+    if submit_now:
+        template_push(template=template)
+    else:
+        _template_enqueue_push(template)
+    return template
+
+
+def template_submit(**definition) -> MessageTemplate:
+    """Create and submit at once (commands); Meta's refusal is raised as TemplateSubmitFailed."""
+    return template_create(**definition, submit_now=True)
+
+
+@transaction.atomic
+def template_update(*, template: MessageTemplate, components: list | None = None, category: str | None = None):
+    """Change a template's content; it goes back to review (PENDING) and is re-submitted after commit."""
+    if components is not None:
+        template.components = components
+    if category is not None:
+        template.category = category
+    template.status = TemplateStatus.PENDING
+    template.rejection_reason = ""
+    template.save()
+    _template_enqueue_push(template)
+    return template
+
+
+def template_push(*, template: MessageTemplate) -> MessageTemplate:
+    """Send the template to Meta: create it (no meta_id yet) or edit it. A refusal marks it REJECTED with the reason.
+
+    Transient failures are raised (the task retries them); permanent ones are stored and raised as TemplateSubmitFailed.
+    """
+    salon = current_salon()
+    with _client_for(salon) as client:
+        try:
+            if template.meta_id:
+                client.template_edit(
+                    meta_id=template.meta_id, components=template.components, category=template.category
+                )
+                answer = {"status": TemplateStatus.PENDING}
+            else:
+                answer = client.template_create(
+                    name=template.name,
+                    language=template.language,
+                    category=template.category,
+                    components=template.components,
+                    parameter_format=template.parameter_format,
+                )
+        except GraphAPIError as exc:
+            if exc.retryable:
+                raise
+            failure = _graph_failure("accept the template", exc)
+            MessageTemplate.objects.filter(pk=template.pk).update(
+                status=TemplateStatus.REJECTED, rejection_reason=failure.message, updated_at=timezone.now()
+            )
+            raise failure from exc
+    status = answer.get("status", TemplateStatus.PENDING)
+    template.status = status if status in TemplateStatus.values else TemplateStatus.PENDING
+    template.meta_id = str(answer.get("id", template.meta_id))
+    if answer.get("category") in TemplateCategory.values:
+        template.category = answer["category"]
+    template.last_synced_at = timezone.now()
+    template.save(update_fields=["status", "meta_id", "category", "last_synced_at", "updated_at"])
+    return template
 
 
 @transaction.atomic
@@ -348,6 +409,14 @@ def template_sync() -> dict[str, int]:
         .update(status=TemplateStatus.DELETED, last_synced_at=now)
     )
     return {"created": created, "updated": updated, "deleted": gone}
+
+
+def template_sync_enqueue() -> None:
+    """Run template_sync for the salon in scope in the background (after commit)."""
+    from messaging.tasks import template_sync as task
+
+    salon_id = str(current_salon().pk)
+    transaction.on_commit(lambda: task.apply_async(kwargs={"salon_id": salon_id}))
 
 
 def template_delete(*, template: MessageTemplate) -> None:

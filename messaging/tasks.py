@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from config.api import DomainError
+from messaging.models import MessageTemplate
 from messaging.outbound import message_deliver, unfinished_messages
+from messaging.whatsapp.errors import GraphAPIError
 from salons.tenancy import salon_task
 
 
@@ -24,3 +27,28 @@ def outbound_sweep() -> int:
     for message_id, salon_id in found:
         message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id})
     return len(found)
+
+
+@shared_task(name="messaging.tasks.template_push", bind=True, ignore_result=True, max_retries=6)
+@salon_task
+def template_push(self, *, template_id: int, salon_id: str) -> None:
+    """Submit or edit a template on Meta; transient failures retry with backoff, refusals are stored on the row."""
+    from messaging import services
+
+    template = MessageTemplate.objects.filter(pk=template_id).first()
+    if template is None:
+        return
+    try:
+        services.template_push(template=template)
+    except GraphAPIError as exc:
+        raise self.retry(exc=exc, countdown=exc.backoff_seconds(self.request.retries + 1)) from exc
+    except DomainError:
+        return  # refused: the reason is on the template
+
+
+@shared_task(name="messaging.tasks.template_sync", ignore_result=True)
+@salon_task
+def template_sync(*, salon_id: str) -> None:
+    from messaging import services
+
+    services.template_sync()

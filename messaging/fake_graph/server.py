@@ -224,6 +224,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if parts and parts[0] == "_fake":
             return self._control(method, parts[1:] if len(parts) > 1 else [""], body or {})
+        if len(parts) == 2 and parts[0].startswith("v") and method == "POST":
+            return self._template_edit(parts[1], body or {})
         if len(parts) != 3 or not parts[0].startswith("v"):
             return self._reply(400, error_envelope(100, "Unknown path")[1])
         _version, object_id, edge = parts
@@ -349,6 +351,20 @@ class _Handler(BaseHTTPRequestHandler):
                 state.templates[waba_id] = keep
                 return self._reply(200, {"success": True})
         return self._reply(*error_envelope(100, "Unsupported method"))
+
+    def _template_edit(self, template_id: str, body: dict) -> None:
+        state = self.server.state
+        with state.lock:
+            for waba_id, templates in state.templates.items():
+                for template in templates:
+                    if template["id"] == template_id:
+                        if not self._authorized(waba_id):
+                            return None
+                        template.update(components=body.get("components", template["components"]), status="PENDING")
+                        if body.get("category"):
+                            template["category"] = body["category"]
+                        return self._reply(200, {"success": True})
+        return self._reply(*error_envelope(100, f"Object with ID '{template_id}' does not exist"))
 
     # --- control --------------------------------------------------------------------------------------------------
     def _control(self, method: str, parts: list[str], body: dict) -> None:

@@ -146,6 +146,13 @@ class WhatsAppClient:
         }
         return self.request("POST", f"{self.waba_id}/message_templates", json=body)
 
+    def template_edit(self, *, meta_id: str, components: list, category: str | None = None) -> bool:
+        """Edit an existing template's components (it goes back to review)."""
+        body: dict[str, Any] = {"components": components}
+        if category:
+            body["category"] = category
+        return bool(self.request("POST", meta_id, json=body).get("success"))
+
     def template_list(self, *, page_size: int = 100) -> Iterator[dict]:
         """Every template on the WABA, following ``paging.cursors.after`` until there is no next page."""
         params: dict[str, Any] = {

@@ -1,0 +1,268 @@
+"""REST API of messaging: conversations (window state, messages), sending, templates and the cost summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from messaging import selectors, services
+from messaging.models import Conversation, Message, MessageTemplate, ParameterFormat, TemplateCategory
+from salons.models import Customer, Role
+from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- serializers -------------------------------------------------------------------------------------------------
+
+
+class CustomerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    opted_out = serializers.BooleanField(source="is_opted_out")
+
+
+class ConversationOutputSerializer(serializers.ModelSerializer):
+    customer = CustomerBriefSerializer()
+    window_state = serializers.CharField()
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "customer",
+            "window_state",
+            "window_expires_at",
+            "last_inbound_at",
+            "last_message_at",
+            "message_count",
+            "inbound_count",
+            "outbound_count",
+            "cost_total",
+            "cost_currency",
+            "created_at",
+        ]
+
+
+class MessageOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "conversation",
+            "customer",
+            "direction",
+            "type",
+            "status",
+            "preview",
+            "body",
+            "wamid",
+            "reply_to",
+            "template",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "read_at",
+            "failed_at",
+            "received_at",
+            "error_code",
+            "error_title",
+            "error_explanation",
+            "pricing_category",
+            "pricing_type",
+            "cost",
+            "cost_currency",
+            "attempts",
+        ]
+
+
+class MessageSendInputSerializer(serializers.Serializer):
+    customer = ScopedPrimaryKeyRelatedField(Customer)
+    type = serializers.ChoiceField(choices=["text", "interactive", "template"])
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    interactive = serializers.DictField(required=False)
+    template_name = serializers.CharField(required=False)
+    language = serializers.CharField(required=False, allow_null=True, default=None)
+    body_parameters = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    quick_reply_payloads = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    reply_to = ScopedPrimaryKeyRelatedField(Message, required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        needed = {"text": "text", "interactive": "interactive", "template": "template_name"}[attrs["type"]]
+        if not attrs.get(needed):
+            raise serializers.ValidationError({needed: ["This field is required for this message type."]})
+        return attrs
+
+
+class TemplateOutputSerializer(serializers.ModelSerializer):
+    body_parameter_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MessageTemplate
+        fields = [
+            "id",
+            "name",
+            "language",
+            "category",
+            "status",
+            "components",
+            "parameter_format",
+            "meta_id",
+            "rejection_reason",
+            "body_parameter_count",
+            "last_synced_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_body_parameter_count(self, template) -> int:
+        return len(template.body_parameter_names)
+
+
+def _validate_components(value):
+    if not isinstance(value, list) or not value:
+        raise serializers.ValidationError("Give a list of components with at least a BODY.")
+    kinds = [str((c or {}).get("type", "")).upper() for c in value if isinstance(c, dict)]
+    if len(kinds) != len(value) or "BODY" not in kinds:
+        raise serializers.ValidationError("Every component is an object with a type; a BODY is required.")
+    return value
+
+
+class TemplateCreateInputSerializer(serializers.Serializer):
+    name = serializers.RegexField(r"^[a-z0-9_]{1,512}$", error_messages={"invalid": "Lowercase letters, digits, _."})
+    language = serializers.RegexField(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+    category = serializers.ChoiceField(choices=TemplateCategory.choices)
+    components = serializers.JSONField(validators=[_validate_components])
+    parameter_format = serializers.ChoiceField(choices=ParameterFormat.choices, default=ParameterFormat.POSITIONAL)
+
+
+class TemplateUpdateInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=TemplateCategory.choices, required=False)
+    components = serializers.JSONField(required=False, validators=[_validate_components])
+
+
+# --- views -------------------------------------------------------------------------------------------------------
+
+
+class ConversationViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+    """Conversations with their 24 h window state (``?window=open|expired``); ``messages/`` pages the messages."""
+
+    model = Conversation
+    serializer_class = ConversationOutputSerializer
+    pagination_class = Pagination
+
+    def scope_queryset(self, queryset):
+        return selectors.conversation_list(window=self.request.query_params.get("window"), queryset=queryset)
+
+    @action(detail=True, methods=["get"])
+    def messages(self, request, salon_id, pk):
+        conversation = self.get_object()
+        page = self.paginate_queryset(selectors.conversation_messages(conversation=conversation))
+        return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
+
+
+class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+    """Messages (``?status=``, ``?direction=``), and POST to send one (text, interactive or template)."""
+
+    model = Message
+    serializer_class = MessageOutputSerializer
+    pagination_class = Pagination
+
+    def scope_queryset(self, queryset):
+        params = self.request.query_params
+        for field in ("status", "direction", "type", "conversation"):
+            if params.get(field):
+                queryset = queryset.filter(**{field: params[field]})
+        return queryset.order_by("-created_at", "-pk")
+
+    def create(self, request, salon_id):
+        data = MessageSendInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["type"] == "text":
+            message = services.message_send_text(customer=v["customer"], text=v["text"], reply_to=v["reply_to"])
+        elif v["type"] == "interactive":
+            message = services.message_send_interactive(
+                customer=v["customer"], interactive=v["interactive"], reply_to=v["reply_to"]
+            )
+        else:
+            message = services.message_send_template(
+                customer=v["customer"],
+                template_name=v["template_name"],
+                language=v["language"],
+                body_parameters=v["body_parameters"],
+                quick_reply_payloads=v["quick_reply_payloads"],
+            )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+    """WhatsApp templates: create (submitted to Meta for review), edit (re-reviewed), delete, and ``sync/``."""
+
+    model = MessageTemplate
+    serializer_class = TemplateOutputSerializer
+    pagination_class = Pagination
+    write_role = Role.MANAGER
+
+    def scope_queryset(self, queryset):
+        if self.request.query_params.get("status"):
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset.order_by("name", "language")
+
+    def create(self, request, salon_id):
+        data = TemplateCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        template = services.template_create(**data.validated_data)
+        return Response(TemplateOutputSerializer(template).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, salon_id, pk):
+        template = self.get_object()
+        data = TemplateUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        template = services.template_update(template=template, **data.validated_data)
+        return Response(TemplateOutputSerializer(template).data)
+
+    def perform_destroy(self, instance):
+        services.template_delete(template=instance)
+
+    @action(detail=False, methods=["post"])
+    def sync(self, request, salon_id):
+        """Fetch every template of the WABA from Meta (in the background)."""
+        services.template_sync_enqueue()
+        return Response({"detail": "Template sync started."}, status=status.HTTP_202_ACCEPTED)
+
+
+class CostSummaryQuery(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"end": ["end must not be before start."]})
+        if attrs.get("start") and attrs.get("end") and (attrs["end"] - attrs["start"]).days > 366:
+            raise serializers.ValidationError({"start": ["At most one year at a time."]})
+        return attrs
+
+
+class CostSummaryView(SalonScopedAPIView):
+    """What WhatsApp messages cost, per local day and pricing category (``?start=&end=``, default last 30 days)."""
+
+    model = Message
+
+    def get(self, request, salon_id):
+        query = CostSummaryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.now().astimezone(self.salon.tz).date()
+        end = query.validated_data.get("end") or today
+        start = query.validated_data.get("start") or end - timedelta(days=29)
+        return Response(selectors.cost_summary(salon=self.salon, start=start, end=end))
