@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from salons.models import Salon
@@ -215,6 +215,7 @@ def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None
     ``resolver`` may be shared by the events of one claimed batch (one salon lookup per number per batch)."""
     try:
         with transaction.atomic():
+            skip_commit_flush()
             event = _locked(event_id, attempt)
             if event is None:
                 return None
@@ -240,6 +241,17 @@ def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None
                 return None
             _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
             return event.status
+
+
+def skip_commit_flush() -> None:
+    """Let this transaction's COMMIT return before its WAL reaches the disk (``synchronous_commit = off``, for this
+    transaction only). Safe here because everything processing writes is derived from the raw event, whose INSERT was
+    flushed before Meta got its 200: if the server crashes and loses the last few hundred milliseconds of processing
+    commits, those events are simply still received/processing (leased) and are processed again. Any later
+    synchronous commit that read this one's rows (an assistant reply, say) flushes the WAL up to and including it.
+    It saves one disk flush (about 1 ms here) per event."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _locked(event_id: int, attempt: int) -> WebhookEvent | None:

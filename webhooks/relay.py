@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 
-from webhooks.processor import SalonResolver, event_process
+from webhooks.processor import SalonResolver, event_process, skip_commit_flush
 from webhooks.services import NOTIFY_CHANNEL
 
 logger = logging.getLogger("chairside.webhooks.relay")
@@ -62,7 +62,8 @@ def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[tuple[int,
     (``next_attempt_at`` = now + lease) expires and the events are claimed again."""
     extra = "AND received_at < statement_timestamp() - make_interval(secs => %s)" if min_age_seconds else ""
     params: list = [min_age_seconds] if min_age_seconds else []
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        skip_commit_flush()  # a claim lost in a crash just leaves the events due
         cursor.execute(_CLAIM.format(extra=extra), [*params, limit, lease_seconds()])
         return sorted(cursor.fetchall())
 
