@@ -38,9 +38,9 @@ class Command(BaseCommand):
             raise CommandError(f"unknown process(es) {sorted(unknown)}; {procfile} has {sorted(processes)}")
 
         (Path(settings.BASE_DIR) / ".data").mkdir(exist_ok=True)  # the beat schedule lives there
-        call_command("migrate", interactive=False, stdout=self.stdout)
+        call_command("migrate", interactive=False)
         if not no_demo:
-            call_command("demo_data", stdout=self.stdout)
+            call_command("demo_data")
         self._print_banner()
 
         # Nothing shared may cross the fork into honcho's helper processes.
