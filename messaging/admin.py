@@ -1,0 +1,130 @@
+"""Admin for conversations (window state, recent messages), messages (read-only, with the error explained) and
+templates (with a sync action); everything goes through the tenancy admin mixins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from config.api import DomainError
+from messaging.models import Conversation, Message, MessageTemplate
+from messaging.services import template_sync
+from salons.models import Salon
+from salons.tenancy import salon_scope
+from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
+
+RECENT = timedelta(days=30)
+MESSAGE_FIELDS = ("created_at", "direction", "type", "status", "preview", "error_explanation", "cost")
+
+
+class RecentMessageInline(TenantInlineMixin, admin.TabularInline):
+    model = Message
+    fields = MESSAGE_FIELDS
+    readonly_fields = MESSAGE_FIELDS
+    ordering = ["-created_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Messages of the last 30 days"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(created_at__gte=timezone.now() - RECENT)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("customer", "window_state", "window_expires_at", "last_message_at", "message_count", "cost_total")
+    list_select_related = ("customer",)
+    search_fields = ("customer__name", "customer__phone")
+    readonly_fields = (
+        "customer",
+        "window_state",
+        "last_inbound_at",
+        "window_expires_at",
+        "last_message_at",
+        "message_count",
+        "inbound_count",
+        "outbound_count",
+        "cost_total",
+        "cost_currency",
+    )
+    fields = readonly_fields
+    inlines = [RecentMessageInline]
+
+    @admin.display(description="Window")
+    def window_state(self, obj: Conversation) -> str:
+        return {"open": "Open (free-form allowed)", "expired": "Expired (templates only)", "none": "Never opened"}[
+            obj.window_state
+        ]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "customer", "direction", "type", "status", "preview", "error_code", "cost")
+    list_filter = ("status", "direction", "type")
+    list_select_related = ("customer",)
+    search_fields = ("wamid", "preview", "customer__phone", "customer__name")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("conversation", "customer", "direction", "type", "status", "preview", "body", "wamid")}),
+        ("What went wrong", {"fields": ("error_explanation", "error_code", "error_title", "error_details")}),
+        (
+            "Timeline",
+            {"fields": ("created_at", "sending_at", "sent_at", "delivered_at", "read_at", "failed_at", "received_at")},
+        ),
+        ("Sending", {"fields": ("attempts", "lease_expires_at", "next_attempt_at", "template", "reply_to")}),
+        ("Pricing", {"fields": ("pricing_model", "pricing_type", "pricing_category", "cost", "cost_currency")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Message._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Messages are a record: never deleted here. (Without an object, answer like the mixin so that another
+        # salon's id gets "does not exist" rather than a hint that it exists.)
+        return obj is None and self._may(request, self.admin_write_role)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "language", "category", "status", "rejection_reason", "last_synced_at")
+    list_filter = ("status", "category", "language")
+    search_fields = ("name",)
+    readonly_fields = ("status", "meta_id", "rejection_reason", "last_synced_at")
+    actions = ["sync_from_whatsapp"]
+
+    @admin.action(description="Sync templates of these salons from WhatsApp")
+    def sync_from_whatsapp(self, request, queryset):
+        salon_ids = set(queryset.values_list("salon_id", flat=True))
+        for salon in Salon.objects.filter(pk__in=salon_ids):
+            with salon_scope(salon):
+                try:
+                    counts = template_sync()
+                except DomainError as exc:
+                    self.message_user(request, f"{salon}: {exc.message}", messages.ERROR)
+                    continue
+            self.message_user(
+                request, f"{salon}: {counts['created']} new, {counts['updated']} updated, {counts['deleted']} gone."
+            )
