@@ -38,6 +38,7 @@ WABA_ID = "209999000000001"
 WEBHOOK_PATH = "/webhooks/whatsapp/"
 BASELINE_PATH = "/bench/baseline-insert/"
 LUA_SCRIPT = Path(settings.BASE_DIR) / "bench" / "webhook_ingest.lua"
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bench" / "gunicorn_conf.py"
 # The shape of a real inbound text webhook (compare webhooks/tests/fixtures/whatsapp/inbound_text.body).
 BODY_TEMPLATE = (
     '{{"object":"whatsapp_business_account","entry":[{{"id":"{waba}","changes":[{{"value":{{"messaging_product":'
@@ -199,13 +200,12 @@ class Command(BaseCommand):
         o = self.options
         self._spawn(
             [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF),
                 "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(o["workers"]),
                 "--worker-class", o["worker_class"],
                 "--backlog", "2048",
                 "--log-level", "warning",
-                "--graceful-timeout", "5",
             ],
             "gunicorn.log",
         )  # fmt: skip
@@ -221,7 +221,8 @@ class Command(BaseCommand):
         else:
             raise CommandError("gunicorn did not start:\n" + (self.tmp / "gunicorn.log").read_text()[-3000:])
         self._log(
-            f"gunicorn on 127.0.0.1:{self.port}: {o['workers']} {o['worker_class']} workers, no access log; "
+            f"gunicorn (gunicorn.conf.py) on 127.0.0.1:{self.port}: {o['workers']} {o['worker_class']} workers, "
+            "no access log; "
             f"load: {self.loadgen}, {self.connections} connections, notify={'off' if o['no_notify'] else 'on'}"
         )
 
