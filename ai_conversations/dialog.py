@@ -235,13 +235,14 @@ class Dialog:
             when = self.when_kwargs(u) if not u.when.is_empty else self.stored_when()
             self.book_flow(u.services, self.staff_of(u), **when)
             return True
-        if step in ("pick_cancel", "pick_reschedule") and u.codes and u.intent in (*_FOLLOW_UP, Intent.CANCEL):
+        codes = self.codes_of(u) if step in ("pick_cancel", "pick_reschedule") else []
+        if codes and u.intent in (*_FOLLOW_UP, Intent.CANCEL, Intent.RESCHEDULE):
             if step == "pick_cancel":
                 self.result.intent = Intent.CANCEL
-                self.cancel_codes(u.codes)
+                self.cancel_codes(codes)
             else:
                 self.result.intent = Intent.RESCHEDULE
-                self.reschedule_codes(u.codes, **self.stored_when())
+                self.reschedule_codes(codes, **self.stored_when())
             return True
         return False
 
@@ -268,9 +269,9 @@ class Dialog:
         if intent == Intent.TALK_TO_HUMAN:
             self.handoff("customer asked for a person")
         elif intent == Intent.CANCEL:
-            self.cancel_codes(u.codes)
+            self.cancel_codes(self.codes_of(u))
         elif intent == Intent.RESCHEDULE:
-            self.reschedule_codes(u.codes, **self.when_kwargs(u))
+            self.reschedule_codes(self.codes_of(u), **self.when_kwargs(u))
         elif intent == Intent.MY_BOOKINGS:
             self.my_bookings()
         elif intent in (Intent.BOOK, Intent.ASK_AVAILABILITY):
@@ -451,6 +452,12 @@ class Dialog:
         )
 
     # --- existing bookings --------------------------------------------------------------------------------------
+    def codes_of(self, u: Understanding) -> list[str]:
+        """Codes written as codes; else a lower-case word that is one of this customer's booking codes."""
+        if u.codes:
+            return u.codes
+        return [code for code in u.loose_codes if actions.my_booking_by_code(self.turn, code) is not None][:1]
+
     def own_booking(self, codes: list[str]):
         for code in codes:
             booking = actions.my_booking_by_code(self.turn, code)

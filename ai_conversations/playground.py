@@ -113,13 +113,15 @@ class Turn:
 class Playground:
     """A customer (by phone) chatting with ``salon``'s assistant through the real inbound path."""
 
-    def __init__(self, *, salon: Salon, phone: str, name: str = "Playground customer"):
+    def __init__(self, *, salon: Salon, phone: str, name: str = "Playground customer", wait_seconds: float = 15.0):
         if not salon.phone_number_id:
             raise ValueError("The salon has no WhatsApp phone_number_id: connect a number (or a demo one) first.")
         self.salon = salon
         self.wa_id = phone.lstrip("+").replace(" ", "")
         self.name = name
         self.client = Client()
+        # When a relay and workers are running (``make run``) they may take the event first: wait for their reply.
+        self.wait_seconds = wait_seconds
 
     # --- what the customer does ---------------------------------------------------------------------------------
     def say(self, text: str) -> Turn:
@@ -155,12 +157,31 @@ class Playground:
                 HTTP_X_HUB_SIGNATURE_256=signature,
             )
             _run_on_commit(lambda: events_drain(batch_size=50))
+        self._wait_for_the_assistant(message["id"])
         replies = list(
             Message.all_salons.filter(
                 salon=self.salon, pk__gt=before, direction=Direction.OUTBOUND, customer__wa_id=self.wa_id
             ).order_by("pk")
         )
         return Turn(status_code=response.status_code, replies=replies)
+
+    def _wait_for_the_assistant(self, wamid: str) -> None:
+        from ai_conversations.models import AIMessage, Direction
+        from messaging.models import Message
+
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            inbound = Message.all_salons.filter(salon=self.salon, wamid=wamid).only("pk").first()
+            if (
+                inbound is not None
+                and AIMessage.all_salons.filter(
+                    salon=self.salon, direction=Direction.INBOUND, whatsapp_message_id=str(inbound.pk)
+                ).exists()
+            ):
+                return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.2)
 
 
 def _run_on_commit(func) -> None:

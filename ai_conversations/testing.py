@@ -50,7 +50,7 @@ def chat(assistant_salon, fake_graph):
     fake_graph.register_salon(assistant_salon)
 
     def _chat(phone: str = "+4915123456789", name: str = "Maria Lopez", salon=None) -> Playground:
-        return Playground(salon=salon or assistant_salon, phone=phone, name=name)
+        return Playground(salon=salon or assistant_salon, phone=phone, name=name, wait_seconds=0)
 
     return _chat
 

@@ -29,6 +29,8 @@ class Understanding:
     staff: Named | None = None
     when: WhenRequest = field(default_factory=WhenRequest)
     codes: list[str] = field(default_factory=list)
+    # Every code-shaped token, letters only in lower case too: used only if one is the customer's own booking.
+    loose_codes: list[str] = field(default_factory=list)
 
     @property
     def service(self) -> Named | None:
@@ -66,7 +68,13 @@ def understand(
     codes = find_booking_codes(text)
     intent = classify_intent(text, has_service=bool(found_services), has_when=not when.is_empty)
     return Understanding(
-        language=language, intent=intent, services=found_services, staff=found_staff, when=when, codes=codes
+        language=language,
+        intent=intent,
+        services=found_services,
+        staff=found_staff,
+        when=when,
+        codes=codes,
+        loose_codes=find_booking_codes(text, loose=True),
     )
 
 

@@ -111,18 +111,19 @@ _CODE_RE = re.compile(r"(?<![A-Za-z0-9])#?([A-Za-z0-9]{4,12})(?![A-Za-z0-9])")
 _TIMEISH = re.compile(r"^\d{1,2}(?:h\d{0,2}|hs|hrs|am|pm|uhr|st|nd|rd|th)$", re.IGNORECASE)
 
 
-def find_booking_codes(text: str) -> list[str]:
+def find_booking_codes(text: str, *, loose: bool = False) -> list[str]:
     """Tokens that may be booking codes, upper-cased, in order of appearance.
 
     Letters mixed with digits in any case ("k7m2xp"); letters only when written in capitals ("KMNPQR"), so that
-    ordinary words are not taken for codes. The dialog still checks each against the customer's own bookings.
+    ordinary words are not taken for codes. ``loose``: every such token (a lower-case "hkmnpq" too), for the dialog
+    to check against the customer's own bookings. The dialog checks every candidate that way anyway.
     """
     codes = []
     for match in _CODE_RE.finditer(text or ""):
         token = match.group(1)
         if _TIMEISH.match(token) or token.isdigit():
             continue
-        if token.isalpha() and not (token.isupper() and len(token) == 6):
+        if token.isalpha() and not (token.isupper() and len(token) == 6) and not loose:
             continue
         codes.append(token.upper())
     return codes
@@ -227,6 +228,9 @@ def parse_when(text: str, *, language: str, tz, now: datetime) -> WhenRequest:
     from dateparser.search import search_dates
 
     now_local = now.astimezone(tz)
+    for code in find_booking_codes(text):
+        # A code such as "15H30K" is not a time: blank it (same length, so spans stay valid).
+        text = re.sub(re.escape(code), " " * len(code), text, flags=re.IGNORECASE)
     normalized, origin = normalize_with_map(text)
     at, span, part = _find_time(normalized)
     request = WhenRequest(at=at, part_of_day=part)
@@ -237,8 +241,6 @@ def parse_when(text: str, *, language: str, tz, now: datetime) -> WhenRequest:
     for pattern in _PARTS.values():
         spans.extend(m.span() for m in pattern.finditer(normalized))
     rest = blank_spans(text, spans, origin)
-    for code in find_booking_codes(text):
-        rest = re.sub(re.escape(code), " ", rest, flags=re.IGNORECASE)
     if language == "pt":
         rest = _DAY_CLEANUP.sub("", rest)
     settings = {

@@ -117,9 +117,12 @@ def test_typing_the_number_of_an_offered_time_works_like_tapping_it(chat, assist
     assert booking.service.name == "Colour"
 
 
-def test_cancel_by_code(chat, assistant_salon):
+@pytest.mark.parametrize("code", ["K7M2XP", "HKMNPQ"])
+def test_cancel_by_code_in_any_case(chat, assistant_salon, code):
     me = customer_row(assistant_salon)
     booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    Booking.all_salons.filter(pk=booking.pk).update(code=code)
+    booking.refresh_from_db()
     [reply] = chat().say(f"Please cancel {booking.code.lower()}").replies
     booking.refresh_from_db()
     assert booking.status == "cancelled"

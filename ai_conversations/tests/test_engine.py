@@ -175,6 +175,11 @@ def test_start_local_on_the_dst_change_day_maps_to_the_right_utc_instant():
     assert start.astimezone(zoneinfo.ZoneInfo("UTC")) == datetime(2026, 3, 29, 8, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
 
 
+def test_a_booking_code_is_never_read_as_a_time():
+    when = parse_when("move 15H30K to friday at 11:00", language="en", tz=BERLIN, now=NOW)
+    assert (when.day, when.at) == (date(2026, 3, 27), time(11, 0))
+
+
 def test_no_date_is_taken_from_ordinary_words():
     for text in ["I want a haircut", "hola quiero cancelar", "2 people", "thanks a lot", "K7M2XP"]:
         assert parse_when(text, language="en", tz=BERLIN, now=NOW).is_empty, text
@@ -193,6 +198,11 @@ def test_no_date_is_taken_from_ordinary_words():
 )
 def test_booking_codes(text, codes):
     assert find_booking_codes(text) == codes
+
+
+def test_loose_codes_include_lower_case_words_for_the_dialog_to_check():
+    assert find_booking_codes("cancel hkmnpq please", loose=True) == ["CANCEL", "HKMNPQ", "PLEASE"]
+    assert find_booking_codes("cancel hkmnpq please") == []
 
 
 def test_understand_puts_it_together():
