@@ -1,0 +1,317 @@
+"""Admin of bookings: services, staff (with services and working hours inline), time off, bookings and a day view.
+
+Bookings are written only through ``bookings.services``: the add form books through ``booking_create``; actions
+confirm, complete, mark no-show or cancel through their services; the change form edits notes only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from bookings import selectors, services
+from bookings.errors import BookingConflict
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingSource,
+    Reminder,
+    Service,
+    StaffMember,
+    StaffService,
+    TimeOff,
+    WorkingHours,
+)
+from config.api import DomainError
+from salons.models import Salon
+from salons.tenancy import salon_scope
+from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+
+
+class TenantRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a tenant-owned related row, offering only rows that occur in the (scoped) change list.
+
+    Reads the related model through ``all_salons`` restricted to the visible rows, so it needs no salon scope.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)
+        related = field.related_model.all_salons.filter(pk__in=used)
+        ordering = self.field_admin_ordering(field, request, model_admin) or related.model._meta.ordering
+        return [(obj.pk, str(obj)) for obj in related.order_by(*ordering)]
+
+
+@admin.register(Service)
+class ServiceAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "duration_minutes", "price", "currency", "is_active", "salon"]
+    list_filter = ["salon", "is_active", "category"]
+    search_fields = ["name", "category"]
+    readonly_fields = ["currency", "created_at", "updated_at"]
+
+
+class StaffServiceInline(TenantInlineMixin, admin.TabularInline):
+    model = StaffService
+    extra = 0
+    verbose_name = "service offered"
+    verbose_name_plural = "services offered (own duration/price optional)"
+
+
+class WorkingHoursInline(TenantInlineMixin, admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+    verbose_name_plural = "working hours (salon's local time; breaks are the gaps)"
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "user", "is_active", "salon"]
+    list_filter = ["salon", "is_active"]
+    search_fields = ["name"]
+    inlines = [StaffServiceInline, WorkingHoursInline]
+    admin_write_role = "manager"
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["starts_at", "ends_at", "staff", "reason", "salon"]
+    list_filter = ["salon", ("staff", TenantRelatedFilter)]
+    search_fields = ["reason"]
+    date_hierarchy = "starts_at"
+    admin_write_role = "manager"
+
+
+class BookingEventInline(TenantInlineMixin, admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["created_at", "kind", "actor", "actor_label", "source", "note", "before", "after"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReminderInline(TenantInlineMixin, admin.TabularInline):
+    model = Reminder
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["offset_minutes", "starts_at", "due_at", "status", "sent_at", "detail"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BookingAddForm(forms.ModelForm):
+    """Books through ``booking_create`` while validating, so conflicts and policy errors show on the form."""
+
+    class Meta:
+        model = Booking
+        fields = ["customer", "service", "staff", "starts_at", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].required = False
+        self.fields["staff"].help_text = "Empty: any free staff member who offers the service."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        salon = cleaned.get("salon") or (self.instance.salon if self.instance.salon_id else None)
+        if salon is None:
+            raise forms.ValidationError("Choose a salon.")
+        try:
+            booking = services.booking_create(
+                salon=salon,
+                customer=cleaned["customer"],
+                service=cleaned["service"],
+                staff=cleaned.get("staff"),
+                starts_at=cleaned["starts_at"],
+                source=BookingSource.ADMIN,
+                created_by=getattr(self, "request_user", None),
+                notes=cleaned.get("notes", ""),
+            )
+        except BookingConflict as exc:
+            tz = salon.tz
+            offers = ", ".join(f"{a['starts_at'].astimezone(tz):%a %d %b %H:%M}" for a in exc.alternatives)
+            self.add_error("starts_at", f"{exc.message} Free nearby: {offers or 'nothing this week'}.")
+        except DomainError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        else:
+            self.instance = booking
+        return cleaned
+
+
+@admin.register(Booking)
+class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "starts_at", "customer", "service", "staff", "status", "source", "price", "salon"]
+    list_filter = ["salon", "status", "source", ("staff", TenantRelatedFilter), ("service", TenantRelatedFilter)]
+    search_fields = ["code", "customer__phone", "customer__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["customer", "service", "staff", "salon"]
+    ordering = ["-starts_at"]
+    inlines = [BookingEventInline, ReminderInline]
+    actions = ["confirm_selected", "complete_selected", "no_show_selected", "cancel_selected"]
+    readonly_fields = [
+        "code",
+        "customer",
+        "service",
+        "staff",
+        "starts_at",
+        "ends_at",
+        "status",
+        "source",
+        "price",
+        "currency",
+        "confirmed_at",
+        "cancelled_at",
+        "cancellation_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    change_list_template = "admin/bookings/booking/change_list.html"
+
+    # --- add: through the service; change: notes only ---------------------------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = BookingAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.request_user = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "service", "staff", "starts_at", "notes"]
+        return [*self.readonly_fields[:5], "ends_at", "status", "notes", *self.readonly_fields[6:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return  # booked by BookingAddForm through booking_create
+        if not self._owns(request, obj, self.admin_write_role):
+            raise PermissionDenied
+        services.booking_update_notes(booking=obj, notes=obj.notes, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Bookings are cancelled, never deleted (the audit log stays). Without a row (a missing or another
+        # salon's id) Django answers "not found" instead of a 403 that would tell the two apart.
+        return obj is None and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- actions through the services ----------------------------------------------------------------------
+    def _apply(self, request, queryset, label: str, call) -> None:
+        done, refused = 0, []
+        for booking in queryset.select_related("salon"):
+            if not self._owns(request, booking, self.admin_write_role):
+                continue
+            try:
+                with salon_scope(booking.salon):
+                    call(booking)
+                done += 1
+            except DomainError as exc:
+                refused.append(f"{booking.code}: {exc.message}")
+        if done:
+            self.message_user(request, f"{label}: {done} booking(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description="Confirm selected bookings", permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        self._apply(request, queryset, "Confirmed", lambda b: services.booking_confirm(booking=b, actor=request.user))
+
+    @admin.action(description="Mark selected bookings completed", permissions=["change"])
+    def complete_selected(self, request, queryset):
+        self._apply(request, queryset, "Completed", lambda b: services.booking_complete(booking=b, actor=request.user))
+
+    @admin.action(description="Mark selected bookings as no-show", permissions=["change"])
+    def no_show_selected(self, request, queryset):
+        self._apply(
+            request, queryset, "Marked no-show", lambda b: services.booking_mark_no_show(booking=b, actor=request.user)
+        )
+
+    @admin.action(description="Cancel selected bookings (staff override of the notice policy)", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        reason = f"Cancelled in the admin by {request.user}"
+        self._apply(
+            request,
+            queryset,
+            "Cancelled",
+            lambda b: services.booking_cancel(
+                booking=b, reason=reason, actor=request.user, override_policy=True, source=BookingSource.ADMIN
+            ),
+        )
+
+    # --- the day view --------------------------------------------------------------------------------------
+    def get_urls(self):
+        day = path("day/", self.admin_site.admin_view(self.day_view), name="bookings_booking_day")
+        return [day, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "day_view_url": reverse("admin:bookings_booking_day")}
+        return super().changelist_view(request, extra_context)
+
+    def day_view(self, request):
+        """Each staff member's bookings on one local day of one of the user's salons."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        salons = Salon.objects.filter(is_active=True).order_by("name")
+        if not request.user.is_superuser:
+            salons = salons.filter(pk__in=member_salon_ids(request))
+        salons = list(salons)
+        if not salons:
+            raise PermissionDenied
+        wanted = request.GET.get("salon")
+        salon = next((s for s in salons if str(s.pk) == wanted), None) if wanted else salons[0]
+        if salon is None:
+            raise Http404("No such salon.")
+        try:
+            day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else None
+        except ValueError:
+            day = None
+        day = day or timezone.now().astimezone(salon.tz).date()
+
+        with salon_scope(salon):
+            staff = list(StaffMember.objects.filter(is_active=True).order_by("name"))
+            bookings = list(selectors.bookings_on_day(salon=salon, day=day))
+        columns = {member.pk: {"staff": member, "bookings": []} for member in staff}
+        tz = salon.tz
+        for booking in bookings:
+            column = columns.setdefault(booking.staff_id, {"staff": booking.staff, "bookings": []})
+            column["bookings"].append(
+                {
+                    "booking": booking,
+                    # Formatted here: template date filters would convert back to the server's zone.
+                    "when": f"{booking.starts_at.astimezone(tz):%H:%M}–{booking.ends_at.astimezone(tz):%H:%M}",
+                    "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Day view · {salon.name} · {day:%A %d %B %Y}",
+            "salon": salon,
+            "salons": salons,
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "columns": list(columns.values()),
+            "timezone": salon.timezone,
+        }
+        return TemplateResponse(request, "admin/bookings/day_view.html", context)
