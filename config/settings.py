@@ -227,6 +227,9 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/min"),
         "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
     },
+    # Reverse proxies in front that append X-Forwarded-For; throttles key anonymous callers by the client IP they
+    # report. 0 = the socket address (X-Forwarded-For is ignored, so it cannot be spoofed to dodge a limit).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 

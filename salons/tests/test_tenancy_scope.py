@@ -46,3 +46,30 @@ def test_save_inside_scope_stamps_the_salon_and_refuses_another_salons_row():
         with pytest.raises(NoSalonInScope):
             foreign.save()
     assert Customer.all_salons.filter(salon=b).count() == 0
+
+
+def test_scoped_views_cannot_override_the_scoping():
+    from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet
+
+    for name in ("get_queryset", "initial", "dispatch"):
+        with pytest.raises(TypeError, match=name):
+            type("Sneaky", (SalonScopedViewSet,), {name: lambda self, *a, **k: None})
+        with pytest.raises(TypeError, match=name):
+            type("Sneaky", (SalonScopedAPIView,), {name: lambda self, *a, **k: None})
+
+
+def test_salon_task_runs_inside_the_salons_scope_and_skips_unknown_salons():
+    from salons.tenancy import current_salon, salon_task
+
+    a = SalonFactory()
+    CustomerFactory(salon=a)
+
+    @salon_task
+    def count_customers(*, salon_id):
+        assert current_salon().pk == a.pk
+        return Customer.objects.count()
+
+    assert count_customers(salon_id=str(a.pk)) == 1
+    assert count_customers(salon_id="00000000-0000-0000-0000-000000000000") is None
+    with pytest.raises(NoSalonInScope):
+        Customer.objects.count()  # the scope ended with the task

@@ -62,7 +62,9 @@ class World:
         self.client = Client()
         self.client.force_login(self.b_staff)
         if model is not None:
-            factory = support.admin_factories()[model]
+            factory = support.admin_factories().get(model)
+            if factory is None:
+                pytest.fail(f"{model._meta.label}: add it to ADMIN_FACTORIES in its app's tests/isolation_cases.py")
             self.a_row, self.b_row = factory(self.a), factory(self.b)
 
     def assert_no_foreign_choices(self, form, where: str):
