@@ -202,8 +202,12 @@ def booking_create(
     created_by: User | None = None,
     notes: str = "",
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
-    """Book ``service`` for ``customer`` at ``starts_at`` with ``staff`` (None: any qualified, free staff member)."""
+    """Book ``service`` for ``customer`` at ``starts_at`` with ``staff`` (None: any qualified, free staff member).
+
+    ``now`` pins the clock (tests, imports of past bookings); ``notify=False`` sends no confirmation (imports, demo).
+    """
     now = now or timezone.now()
     if source not in BookingSource.values:
         raise BookingInvalid(f"Unknown source {source!r}.", field="source")
@@ -256,7 +260,8 @@ def booking_create(
 
         _record(booking, BookingEventKind.CREATED, actor=created_by, before=None, source=source)
         reminders_schedule(booking=booking, now=now)
-        notifications.notify_on_commit(booking=booking, template_name=notifications.CONFIRMATION)
+        if notify:
+            notifications.notify_on_commit(booking=booking, template_name=notifications.CONFIRMATION)
         return booking
 
 
