@@ -23,8 +23,10 @@ logger = logging.getLogger("chairside.webhooks")
 NOTIFY_CHANNEL = "chairside_webhooks"  # also spelled out in _INSERT_AND_NOTIFY
 SIGNATURE_PREFIX = "sha256="
 
-# One statement, so one implicit transaction: the event is durable when the 200 goes out. pg_notify rides in the same
-# statement (no extra round trip) and is only sent when a row was inserted, i.e. not for an absorbed duplicate.
+# One statement, so one implicit transaction: the event is durable when the 200 goes out.
+# WEBHOOKS_NOTIFY is off by default: pg_notify in the same statement costs no round trip, but a NOTIFY holds a global
+# lock from pre-commit until the commit's WAL flush, which serialises the concurrent ingest commits that would
+# otherwise share a flush (measured: 0.15-0.7x the insert-only rate). The relays poll every 200 ms instead.
 _INSERT_AND_NOTIFY = """
 WITH inserted AS (
     INSERT INTO webhooks_webhookevent (body, body_sha256) VALUES (%s, %s)
@@ -99,9 +101,8 @@ def event_ingest(*, body: bytes) -> IngestResult:
         if error:
             cursor.execute(_INSERT_FAILED, [body, digest, error])
         else:
-            cursor.execute(
-                _INSERT_AND_NOTIFY if getattr(settings, "WEBHOOKS_NOTIFY", True) else _INSERT, [body, digest]
-            )
+            notify = getattr(settings, "WEBHOOKS_NOTIFY", False)
+            cursor.execute(_INSERT_AND_NOTIFY if notify else _INSERT, [body, digest])
         row = cursor.fetchone()
     result = IngestResult(event_id=row[0] if row else None, error=error)
     metrics.RECEIVED.labels("not_json" if error else "duplicate" if result.duplicate else "stored").inc()

@@ -5,4 +5,4 @@ import os
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "webhooks.bench.urls"
-WEBHOOKS_NOTIFY = os.environ.get("WEBHOOKS_NOTIFY", "1") == "1"
+WEBHOOKS_NOTIFY = os.environ.get("WEBHOOKS_NOTIFY", "0") == "1"

@@ -330,12 +330,20 @@ def test_opt_out_keyword_is_handled_by_messaging_and_gets_no_assistant_reply(pos
 
 
 def test_new_inbound_message_enqueues_the_assistant_reply_after_commit(
-    post_signed, fixture_salon, django_capture_on_commit_callbacks
+    post_signed, fixture_salon, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from celery.app.task import Task
+
+    published = []
+    monkeypatch.setattr(
+        Task, "apply_async", lambda task, args=None, kwargs=None, **o: published.append((task.name, kwargs))
+    )
     assert post_signed(fixture_body("inbound_text.body")).status_code == 200
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         events_drain()
-    assert len(callbacks) == 1
+    message = Message.all_salons.get(wamid="wamid.PUB0001")
+    replies = [kwargs for name, kwargs in published if name.endswith("assistant_reply")]
+    assert replies == [{"salon_id": str(fixture_salon.pk), "message_id": str(message.pk)}]
 
 
 def test_failure_outside_any_item_rolls_the_whole_attempt_back_and_retries(post_signed, fixture_salon, monkeypatch):

@@ -188,3 +188,20 @@ def test_purge_deletes_only_old_processed_and_ignored_events(post_signed, fixtur
     call_command("webhooks_purge", "--older-than", "30d")
     assert list(WebhookEvent.objects.order_by("pk").values_list("pk", flat=True)) == [ids[2], ids[3]]
     assert tasks.purge_processed_events(older_than_days=0) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_notifies_listening_relays_when_enabled(post_signed, settings):
+    import psycopg
+
+    from webhooks.relay import plain_connection_params
+    from webhooks.services import NOTIFY_CHANNEL
+
+    with psycopg.connect(**plain_connection_params(), autocommit=True) as listener:
+        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        settings.WEBHOOKS_NOTIFY = False
+        receive(post_signed, 1, "wamid.QUIET")
+        assert list(listener.notifies(timeout=0.3)) == []
+        settings.WEBHOOKS_NOTIFY = True
+        receive(post_signed, 1, "wamid.LOUD")
+        assert [n.channel for n in listener.notifies(timeout=5, stop_after=1)] == [NOTIFY_CHANNEL]

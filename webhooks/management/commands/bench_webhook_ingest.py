@@ -89,7 +89,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
         parser.add_argument("--connections", type=int, default=0, help="Concurrent connections (default 2×workers).")
         parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
-        parser.add_argument("--no-notify", action="store_true", help="Ingest without pg_notify (relays poll).")
+        parser.add_argument("--notify", action="store_true", help="Ingest with pg_notify (WEBHOOKS_NOTIFY=1).")
         parser.add_argument("--rate", type=float, default=200.0, help="Events per second in the lag phase.")
         parser.add_argument("--lag-seconds", type=float, default=10.0, help="Length of the lag phase (default 10).")
         parser.add_argument("--relays", type=int, default=2, help="Relay processes in the lag phase (default 2).")
@@ -154,7 +154,7 @@ class Command(BaseCommand):
             WHATSAPP_APP_SECRETS=BENCH_SECRET,
             WHATSAPP_VERIFY_TOKEN="bench-verify-" + uuid.uuid4().hex[:8],
             PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
-            WEBHOOKS_NOTIFY="0" if self.options["no_notify"] else "1",
+            WEBHOOKS_NOTIFY="1" if self.options["notify"] else "0",
             # The relays' assistant enqueues stay in-process: nothing is published to the real broker.
             CELERY_BROKER_URL="memory://",
             PYTHONUNBUFFERED="1",
@@ -223,7 +223,7 @@ class Command(BaseCommand):
         self._log(
             f"gunicorn (gunicorn.conf.py) on 127.0.0.1:{self.port}: {o['workers']} {o['worker_class']} workers, "
             "no access log; "
-            f"load: {self.loadgen}, {self.connections} connections, notify={'off' if o['no_notify'] else 'on'}"
+            f"load: {self.loadgen}, {self.connections} connections, notify={'on' if o['notify'] else 'off'}"
         )
 
     def _stop_processes(self) -> None:
