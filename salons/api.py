@@ -207,6 +207,14 @@ class SalonDetailView(SalonScopedAPIView):
 # --- members ---------------------------------------------------------------------------------------------------
 
 
+class _OwnersViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+    """Owner-only resources (members, API keys): reading them is owners' business too."""
+
+    read_role = Role.OWNER
+    write_role = Role.OWNER
+    pagination_class = Pagination
+
+
 class MemberOutputSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(source="user.full_name")
@@ -232,14 +240,11 @@ class MemberUpdateSerializer(serializers.Serializer):
     partial_update=extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer),
     destroy=extend_schema(responses={204: None}),
 )
-class MemberViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+class MemberViewSet(_OwnersViewSet):
     """People of the salon and their roles (owners only)."""
 
     model = Membership
-    read_role = Role.OWNER
-    write_role = Role.OWNER
     serializer_class = MemberOutputSerializer
-    pagination_class = Pagination
 
     def scope_queryset(self, queryset):
         return queryset.select_related("user").order_by("user__email")
@@ -291,14 +296,11 @@ class ApiKeyCreateSerializer(serializers.Serializer):
     create=extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer}),
     revoke=extend_schema(request=None, responses=ApiKeyOutputSerializer),
 )
-class ApiKeyViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+class ApiKeyViewSet(_OwnersViewSet):
     """Server-to-server keys of the salon (owners only). The secret is shown once, at creation."""
 
     model = ApiKey
-    read_role = Role.OWNER
-    write_role = Role.OWNER
     serializer_class = ApiKeyOutputSerializer
-    pagination_class = Pagination
 
     def scope_queryset(self, queryset):
         return queryset.select_related("created_by").order_by("-created_at")
