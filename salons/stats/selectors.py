@@ -12,6 +12,7 @@ from django.utils import timezone
 from salons.models import Salon, SalonDailyStats
 from salons.stats.cache import stats_cached
 from salons.stats.services import METRIC_FIELDS, local_today, salon_stats_compute
+from salons.tenancy import salon_scope
 
 GRANULARITIES = ("day", "week", "month")
 MAX_RANGE_DAYS = 731
@@ -89,12 +90,9 @@ def salon_stats(
     """
     now = now or timezone.now()
     today = local_today(salon, now)
-    days = {
-        row["day"]: row
-        for row in SalonDailyStats.objects.filter(day__gte=start, day__lte=min(end, today - timedelta(days=1)))
-        .values("day", *METRIC_FIELDS)
-        .order_by()
-    }
+    with salon_scope(salon):
+        stored = SalonDailyStats.objects.filter(day__gte=start, day__lte=min(end, today - timedelta(days=1)))
+        days = {row["day"]: row for row in stored.values("day", *METRIC_FIELDS).order_by()}
     if start <= today <= end:
         days[today] = salon_stats_compute(salon=salon, day=today)
     from ai_conversations.providers import PRICE_CURRENCY
