@@ -111,7 +111,9 @@ class Schedule:
         window_start: datetime,
         window_end: datetime,
         exclude_booking_id: int | None = None,
+        load_bookings: bool = True,
     ):
+        """``load_bookings=False`` skips the bookings query (validating a write the database will check anyway)."""
         self.salon = salon
         self.service = service
         self.tz = salon.tz
@@ -148,15 +150,16 @@ class Schedule:
             off_by_staff[staff_id].append((_ts(starts_at), _ts(ends_at)))
 
         busy_by_staff: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        bookings = Booking.objects.filter(
-            staff_id__in=staff_ids,
-            status__in=ACTIVE_STATUSES,
-            busy_range__overlap=DateTimeTZRange(reach_start, reach_end, "[)"),
-        )
-        if exclude_booking_id is not None:
-            bookings = bookings.exclude(pk=exclude_booking_id)
-        for staff_id, busy in bookings.values_list("staff_id", "busy_range"):
-            busy_by_staff[staff_id].append((_ts(busy.lower), _ts(busy.upper)))
+        if load_bookings:
+            bookings = Booking.objects.filter(
+                staff_id__in=staff_ids,
+                status__in=ACTIVE_STATUSES,
+                busy_range__overlap=DateTimeTZRange(reach_start, reach_end, "[)"),
+            )
+            if exclude_booking_id is not None:
+                bookings = bookings.exclude(pk=exclude_booking_id)
+            for staff_id, busy in bookings.values_list("staff_id", "busy_range"):
+                busy_by_staff[staff_id].append((_ts(busy.lower), _ts(busy.upper)))
 
         for staff_id, plan in self.plans.items():
             plan.time_off = _Intervals(off_by_staff[staff_id] + off_by_staff[None])

@@ -217,7 +217,8 @@ def booking_create(
         if not service.is_active:
             raise BookingInvalid("This service is not offered any more.", field="service")
         _check_booking_window(salon, starts_at, now)
-        schedule = _schedule_at(salon, service, staff, starts_at)
+        # With a chosen staff member only hours and time off matter here: PostgreSQL checks the overlap.
+        schedule = _schedule_at(salon, service, staff, starts_at, load_bookings=staff is None)
         if staff is not None and staff.pk not in schedule.plans:
             raise BookingInvalid(f"{staff.name} does not offer {service.name}.", field="staff")
         if staff is not None:
@@ -259,7 +260,7 @@ def booking_create(
             raise _conflict(salon=salon, service=service, staff=staff, around=starts_at, now=now)
 
         _record(booking, BookingEventKind.CREATED, actor=created_by, before=None, source=source)
-        reminders_schedule(booking=booking, now=now)
+        reminders_schedule(booking=booking, now=now, fresh=True)
         if notify:
             notifications.notify_on_commit(booking=booking, template_name=notifications.CONFIRMATION)
         return booking
@@ -311,7 +312,7 @@ def booking_reschedule(
         _check_cancellation_notice(booking, now, override_policy=override_policy, reason=reason, verb="changed")
         _check_booking_window(salon, starts_at, now)
         target = staff or booking.staff
-        schedule = _schedule_at(salon, booking.service, target, starts_at, exclude_booking_id=booking.pk)
+        schedule = _schedule_at(salon, booking.service, target, starts_at, load_bookings=False)
         if target.pk not in schedule.plans:
             raise BookingInvalid(f"{target.name} does not offer {booking.service.name}.", field="staff")
         reason_code = schedule.check(target.pk, starts_at, include_bookings=False)
@@ -443,18 +444,19 @@ def _reminders_cancel(booking: Booking, detail: str) -> None:
     )
 
 
-def reminders_schedule(*, booking: Booking, now: datetime | None = None) -> list[Reminder]:
+def reminders_schedule(*, booking: Booking, now: datetime | None = None, fresh: bool = False) -> list[Reminder]:
     """(Re)create the reminder rows for the booking's current start time.
 
     One row per salon offset still in the future; if every offset has passed (a short-notice booking) one row due
     now, as long as the appointment is more than ``REMINDER_MIN_LEAD`` away. Pending rows for another start time
-    are cancelled; a row already sent for this start time is never re-armed.
+    are cancelled; a row already sent for this start time is never re-armed. ``fresh``: a new booking (no rows yet).
     """
     now = now or timezone.now()
     starts_at = booking.starts_at
-    Reminder.objects.filter(booking=booking, status=ReminderStatus.PENDING).exclude(starts_at=starts_at).update(
-        status=ReminderStatus.CANCELLED, detail="booking moved", updated_at=now
-    )
+    if not fresh:
+        Reminder.objects.filter(booking=booking, status=ReminderStatus.PENDING).exclude(starts_at=starts_at).update(
+            status=ReminderStatus.CANCELLED, detail="booking moved", updated_at=now
+        )
     if booking.status not in ACTIVE_STATUSES:
         return []
     offsets = sorted(set(booking.salon.default_reminder_offsets()), reverse=True)
@@ -462,6 +464,13 @@ def reminders_schedule(*, booking: Booking, now: datetime | None = None) -> list
     future = [(offset, due) for offset, due in plan if due > now]
     if not future and offsets and starts_at - now > REMINDER_MIN_LEAD:
         future = [(offsets[-1], now)]
+    if fresh:
+        return Reminder.objects.bulk_create(
+            [
+                Reminder(salon=booking.salon, booking=booking, offset_minutes=offset, starts_at=starts_at, due_at=due)
+                for offset, due in future
+            ]
+        )
     existing = {r.offset_minutes: r for r in Reminder.objects.filter(booking=booking, starts_at=starts_at)}
     rows = []
     for offset, due in future:
