@@ -67,7 +67,12 @@ class WebhookEvent(models.Model):
             models.Index(
                 fields=["next_attempt_at"], condition=Q(next_attempt_at__isnull=False), name="webhookevent_due"
             ),
-            models.Index(fields=["status", "received_at"], name="webhookevent_status_received"),
+            # Only the events an operator looks for; a new event (received) never touches this index.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status__in=[EventStatus.FAILED, EventStatus.PARTIALLY_FAILED]),
+                name="webhookevent_failed",
+            ),
             # Append-only by time: a BRIN index serves time-range replay for almost nothing per insert.
             BrinIndex(fields=["received_at"], name="webhookevent_received_brin"),
         ]

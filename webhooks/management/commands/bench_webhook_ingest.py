@@ -88,6 +88,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers (default 2×cores+1).")
         parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
         parser.add_argument("--connections", type=int, default=0, help="Concurrent connections (default 2×workers).")
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=0,
+            help="gunicorn max_requests (default 0 = never recycle; gunicorn.conf.py's 2000 recycles every worker "
+            "every few seconds at these rates, and each recycle is a full Django start without preload_app).",
+        )
         parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
         parser.add_argument("--notify", action="store_true", help="Ingest with pg_notify (WEBHOOKS_NOTIFY=1).")
         parser.add_argument("--rate", type=float, default=200.0, help="Events per second in the lag phase.")
@@ -157,6 +164,7 @@ class Command(BaseCommand):
             WEBHOOKS_NOTIFY="1" if self.options["notify"] else "0",
             # The relays' assistant enqueues stay in-process: nothing is published to the real broker.
             CELERY_BROKER_URL="memory://",
+            GUNICORN_MAX_REQUESTS=str(self.options["max_requests"]),
             PYTHONUNBUFFERED="1",
         )
         env.pop("TEST_DATABASE_NAME", None)
@@ -222,7 +230,7 @@ class Command(BaseCommand):
             raise CommandError("gunicorn did not start:\n" + (self.tmp / "gunicorn.log").read_text()[-3000:])
         self._log(
             f"gunicorn (gunicorn.conf.py) on 127.0.0.1:{self.port}: {o['workers']} {o['worker_class']} workers, "
-            "no access log; "
+            f"max_requests={o['max_requests']}, no access log; "
             f"load: {self.loadgen}, {self.connections} connections, notify={'on' if o['notify'] else 'off'}"
         )
 
