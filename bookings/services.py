@@ -364,13 +364,13 @@ def booking_cancel(
         return booking
 
 
-def _change_status(
-    booking: Booking, to: str, kind: str, *, actor: User | None, source: str, now: datetime, after_start: bool
-) -> Booking:
+def _change_status(booking: Booking, to: str, *, actor: User | None, source: str, now: datetime | None) -> Booking:
+    """Move to status ``to`` (confirmed, completed or no_show); the event kind is named like the status."""
+    now = now or timezone.now()
     with salon_scope(booking.salon):
         booking = _lock(booking)
         _check_transition(booking, to)
-        if after_start and booking.starts_at > now:
+        if to != BookingStatus.CONFIRMED and booking.starts_at > now:
             raise BookingInvalid("This booking has not started yet.", field="status")
         before = booking.snapshot()
         booking.status = to
@@ -379,7 +379,7 @@ def _change_status(
             booking.confirmed_at = now
             fields.append("confirmed_at")
         booking.save(update_fields=fields)
-        _record(booking, kind, actor=actor, before=before, source=source)
+        _record(booking, BookingEventKind(to), actor=actor, before=before, source=source)
         if to not in ACTIVE_STATUSES:
             _reminders_cancel(booking, f"booking {to}")
         return booking
@@ -388,43 +388,19 @@ def _change_status(
 @transaction.atomic
 def booking_confirm(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
     """The customer (or staff for them) confirmed a pending booking."""
-    return _change_status(
-        booking,
-        BookingStatus.CONFIRMED,
-        BookingEventKind.CONFIRMED,
-        actor=actor,
-        source=source,
-        now=now or timezone.now(),
-        after_start=False,
-    )
+    return _change_status(booking, BookingStatus.CONFIRMED, actor=actor, source=source, now=now)
 
 
 @transaction.atomic
 def booking_complete(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
     """The appointment took place (only once it has started)."""
-    return _change_status(
-        booking,
-        BookingStatus.COMPLETED,
-        BookingEventKind.COMPLETED,
-        actor=actor,
-        source=source,
-        now=now or timezone.now(),
-        after_start=True,
-    )
+    return _change_status(booking, BookingStatus.COMPLETED, actor=actor, source=source, now=now)
 
 
 @transaction.atomic
 def booking_mark_no_show(*, booking: Booking, actor: User | None = None, source: str = "", now: datetime | None = None):
     """The customer did not come (only once the booking has started)."""
-    return _change_status(
-        booking,
-        BookingStatus.NO_SHOW,
-        BookingEventKind.NO_SHOW,
-        actor=actor,
-        source=source,
-        now=now or timezone.now(),
-        after_start=True,
-    )
+    return _change_status(booking, BookingStatus.NO_SHOW, actor=actor, source=source, now=now)
 
 
 @transaction.atomic
@@ -510,6 +486,8 @@ def _process_reminder(reminder: Reminder, now: datetime) -> str:
         reminder.save(update_fields=["status", "detail", "sent_at", "updated_at"])
         return status
 
+    if not booking.salon.is_active:
+        return finish(ReminderStatus.SKIPPED, "salon inactive")
     if booking.status not in ACTIVE_STATUSES:
         return finish(ReminderStatus.SKIPPED, f"booking {booking.status}")
     if booking.starts_at != reminder.starts_at:
