@@ -11,7 +11,8 @@ from datetime import date, timedelta
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
@@ -46,6 +47,7 @@ class SalonDateTimeField(serializers.DateTimeField):
         return current_salon().tz
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class MemberUserField(serializers.PrimaryKeyRelatedField):
     """A login of this salon (a member), by id; anybody else does not exist here."""
 
@@ -515,6 +517,8 @@ class CustomerBookingViewSet(ListModelMixin, SalonScopedViewSet):
     pagination_class = Pagination
 
     def scope_queryset(self, queryset):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return queryset.none()
         customer = get_object_or_404(Customer.objects.all(), pk=self.kwargs["customer_pk"])
         return (
             queryset.filter(customer=customer)
