@@ -256,8 +256,24 @@ def _last_choices(salon, phone: str) -> list[tuple[str, str]]:
     return choices(last) if last is not None else []
 
 
+class ReadOnlyTenantAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Rows written by the assistant only: visible to the salon's members, changed by nobody."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Another salon's row is "not found" (as in every admin), not "forbidden".
+        if self.get_object(request, object_id) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
 @admin.register(AIMessage)
-class AIMessageAdmin(TenantAdminMixin, admin.ModelAdmin):
+class AIMessageAdmin(ReadOnlyTenantAdmin):
     list_display = [
         "created_at",
         "conversation",
@@ -275,12 +291,6 @@ class AIMessageAdmin(TenantAdminMixin, admin.ModelAdmin):
     ordering = ["-created_at"]
     readonly_fields = [f.name for f in AIMessage._meta.fields if f.name != "salon"]
 
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="Content")
     def short_content(self, obj):
         return format_html("{}", obj.content[:80])
@@ -290,18 +300,12 @@ class AIMessageAdmin(TenantAdminMixin, admin.ModelAdmin):
 class AssistantSettingsAdmin(TenantAdminMixin, admin.ModelAdmin):
     admin_write_role = Role.MANAGER
     list_display = ["salon", "enabled", "use_llm", "llm_model", "monthly_budget", "budget_currency"]
-    fields = ["salon", "enabled", "use_llm", "llm_base_url", "llm_model", "monthly_budget", "budget_currency"]
+    exclude = ["llm_api_key"]  # a secret: set it from a shell, never shown
 
 
 @admin.register(IntentDailyStat)
-class IntentDailyStatAdmin(TenantAdminMixin, admin.ModelAdmin):
+class IntentDailyStatAdmin(ReadOnlyTenantAdmin):
     list_display = ["day", "intent", "count"]
     list_filter = ["intent"]
     date_hierarchy = "day"
     ordering = ["-day", "intent"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
