@@ -164,24 +164,24 @@ def find_slots(
 
     exclude_id = exclude_booking.pk if exclude_booking is not None else None
     today = turn.now.astimezone(turn.tz).date()
-    if day is not None and at is not None:
-        asked = datetime.combine(day, at, tzinfo=turn.tz).astimezone(UTC)
-        slots = available_slots(
+
+    def slots_between(start: date, end: date) -> list:
+        return available_slots(
             salon=turn.salon,
             service=service,
             staff=staff,
-            start_date=day,
-            end_date=day,
+            start_date=start,
+            end_date=end,
             now=turn.now,
             exclude_booking_id=exclude_id,
         )
-        exact = next((s for s in slots if s.starts_at == asked), None)
+
+    if day is not None and at is not None:
+        asked = datetime.combine(day, at, tzinfo=turn.tz).astimezone(UTC)
+        exact = next((s for s in slots_between(day, day) if s.starts_at == asked), None)
         if exact is not None:
-            return SlotSearch(
-                offers=[Offer(exact.starts_at, exact.staff_id)],
-                exact=Offer(exact.starts_at, exact.staff_id),
-                asked=asked,
-            )
+            offer = Offer(exact.starts_at, exact.staff_id)
+            return SlotSearch(offers=[offer], exact=offer, asked=asked)
         near = nearest_alternatives(
             salon=turn.salon,
             service=service,
@@ -195,28 +195,10 @@ def find_slots(
             near = [s for s in near if s.staff_id == staff.pk] or near
         return SlotSearch(offers=_distinct(near, limit), asked=asked, asked_taken=True)
 
-    start = day or today
-    end = day or today + timedelta(days=SEARCH_DAYS)
-    slots = available_slots(
-        salon=turn.salon,
-        service=service,
-        staff=staff,
-        start_date=start,
-        end_date=end,
-        now=turn.now,
-        exclude_booking_id=exclude_id,
-    )
+    slots = slots_between(day or today, day or today + timedelta(days=SEARCH_DAYS))
     if day is not None and not slots:
         # Nothing that day: the following week instead.
-        slots = available_slots(
-            salon=turn.salon,
-            service=service,
-            staff=staff,
-            start_date=day + timedelta(days=1),
-            end_date=day + timedelta(days=SEARCH_DAYS),
-            now=turn.now,
-            exclude_booking_id=exclude_id,
-        )
+        slots = slots_between(day + timedelta(days=1), day + timedelta(days=SEARCH_DAYS))
     if at is not None:
         at_that_time = [s for s in slots if s.starts_at.astimezone(turn.tz).time() == at]
         slots = at_that_time or sorted(

@@ -440,16 +440,17 @@ class Dialog:
             return
         self.result.entities["booking_code"] = booking.code
         self.reset(last_booking_code=booking.code)
-        self.reply(
-            self.say(
-                "booked",
-                code=booking.code,
-                service=booking.service.name,
-                staff=booking.staff.name,
-                when=self.when(booking.starts_at),
-                price=self.money(booking.price, booking.currency),
-            )
-        )
+        self.reply(self.say("booked", **self.booking_params(booking)))
+
+    def booking_params(self, booking) -> dict:
+        """What the replies say about a booking (unused keys are ignored by the phrases that do not show them)."""
+        return {
+            "code": booking.code,
+            "service": booking.service.name,
+            "staff": booking.staff.name,
+            "when": self.when(booking.starts_at),
+            "price": self.money(booking.price, booking.currency),
+        }
 
     # --- existing bookings --------------------------------------------------------------------------------------
     def codes_of(self, u: Understanding) -> list[str]:
@@ -526,9 +527,7 @@ class Dialog:
             return
         self.result.entities["booking_code"] = booking.code
         self.reset()
-        self.reply(
-            self.say("cancelled", code=booking.code, service=booking.service.name, when=self.when(booking.starts_at))
-        )
+        self.reply(self.say("cancelled", **self.booking_params(booking)))
 
     def reschedule_codes(self, codes: list[str], *, day=None, at=None, part_of_day=None) -> None:
         self.result.intent = Intent.RESCHEDULE
@@ -591,15 +590,7 @@ class Dialog:
             return
         self.result.entities["booking_code"] = booking.code
         self.reset()
-        self.reply(
-            self.say(
-                "rescheduled",
-                code=booking.code,
-                service=booking.service.name,
-                staff=booking.staff.name,
-                when=self.when(booking.starts_at),
-            )
-        )
+        self.reply(self.say("rescheduled", **self.booking_params(booking)))
 
     def reminder_reply(self, code: str, action: str) -> None:
         """Quick-reply buttons of the reminder template: handled by payload, never by guessing the text."""
