@@ -51,21 +51,35 @@ INTENT_PHRASES = {
 INTENT_WEIGHTS = [30, 20, 8, 8, 8, 12, 8, 2, 4]
 
 
-def _esc(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        value = json.dumps(value, separators=(",", ":"))
-    text = str(value)
+def _esc_str(text: str) -> str:
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     return text
+
+
+_FORMAT = {
+    str: _esc_str,
+    int: str,
+    float: repr,
+    Decimal: str,
+    uuid.UUID: str,
+    datetime: datetime.isoformat,
+    date: date.isoformat,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: r"\N",
+    dict: lambda value: _esc_str(json.dumps(value, separators=(",", ":"))),
+}
+
+
+def _esc(value) -> str:
+    """A value in COPY's text format."""
+    formatter = _FORMAT.get(type(value))
+    if formatter is not None:
+        return formatter(value)
+    for kind, formatter in _FORMAT.items():  # subclasses: enum members, ...
+        if isinstance(value, kind):
+            return formatter(kind(value) if kind in (str, int) else value)
+    raise TypeError(f"no COPY format for {type(value).__name__}")
 
 
 class Table:
@@ -88,16 +102,20 @@ class Table:
                 defaults.append(_esc(value))
             else:
                 defaults.append(r"\N")
-        self.defaults = defaults
+        slots = [default.replace("{", "{{").replace("}", "}}") for default in defaults]
+        for position in self.positions:
+            slots[position] = "{}"
+        self.line = "\t".join(slots) + "\n"
         self.buffer = io.StringIO()
         self.count = 0
 
     def add(self, *values) -> None:
-        row = self.defaults.copy()
-        for position, value in zip(self.positions, values, strict=True):
-            row[position] = _esc(value)
-        self.buffer.write("\t".join(row))
-        self.buffer.write("\n")
+        self.buffer.write(self.line.format(*map(_esc, values)))
+        self.count += 1
+
+    def add_raw(self, *texts: str) -> None:
+        """Like ``add`` with values already in COPY text format (the hot tables)."""
+        self.buffer.write(self.line.format(*texts))
         self.count += 1
 
     def flush(self, cursor) -> None:
@@ -261,7 +279,8 @@ class Generator:
     def salon(self, index: int, weight: float, n_bookings: int, n_messages: int, n_conversations: int) -> uuid.UUID:
         rng, t = self.rng, self.tables
         tz, currency, language = ZONES[index % len(ZONES)]
-        salon_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        salon_uuid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        salon_id = str(salon_uuid)
         opened = self.now - timedelta(days=HISTORY_DAYS + 60)
         t["salon"].add(
             salon_id, f"Bench Salon {index:04d}", f"bench-{index:04d}", tz, currency, language,
@@ -303,7 +322,7 @@ class Generator:
         self.bookings(salon_id, tz, currency, n_bookings, customers, services, staff, days)
         self.conversations(salon_id, tz, currency, n_messages, n_conversations, customers, days)
         self.rollups(salon_id, tz, currency, days)
-        return salon_id
+        return salon_uuid
 
     def bookings(self, salon_id, tz, currency, count, customers, services, staff, days) -> None:
         rng, table = self.rng, self.tables["booking"]
@@ -425,19 +444,18 @@ class Generator:
 
     def message(self, salon_id, conversation_id, customer_id, direction, kind, at, cost, currency) -> int:
         message_id = self.next_id("message")
-        inbound = direction == "inbound"
-        text = "Hallo, haben Sie morgen frei?" if inbound else "Gern! Morgen 15:00 ist frei."
-        body = (
-            {"type": "template", "template": {"name": "booking_reminder", "language": {"code": "en"}}}
-            if kind == "template"
-            else {"type": "text", "text": {"body": text}}
-        )
-        self.tables["message"].add(
-            message_id, salon_id, conversation_id, customer_id, direction, kind, body, text,
-            f"wamid.B{message_id:012d}", "received" if inbound else "read", None if inbound else at,
-            at if inbound else None, "" if inbound else ("utility" if kind == "template" else "service"),
-            "" if inbound else ("regular" if kind == "template" else "free_customer_service"),
-            None if inbound else kind == "template", cost, currency, at, at,
+        stamp = at.isoformat()
+        if direction == "inbound":
+            row = (r"\N", stamp, "", "", r"\N", r"\N", "", "received", _INBOUND)
+        elif kind == "template":
+            row = (stamp, r"\N", "utility", "regular", "t", str(cost), currency, "read", _TEMPLATE)
+        else:
+            row = (stamp, r"\N", "service", "free_customer_service", "f", str(cost), currency, "read", _REPLY)
+        sent_at, received_at, category, pricing_type, billable, cost_text, currency_text, status, (body, text) = row
+        self.tables["message"].add_raw(
+            str(message_id), salon_id, str(conversation_id), str(customer_id), direction, kind, body, text,
+            f"wamid.B{message_id:012d}", status, sent_at, received_at, category, pricing_type, billable, cost_text,
+            currency_text, stamp, stamp,
         )  # fmt: skip
         return message_id
 
@@ -468,6 +486,13 @@ class Generator:
             for intent, count in sorted(d.intents.items()):
                 self.tables["intents"].add(self.next_id("intents"), salon_id, day_date, intent, count, self.now)
 
+
+_INBOUND = (_esc({"type": "text", "text": {"body": "Hallo, haben Sie morgen frei?"}}), "Hallo, haben Sie morgen frei?")
+_REPLY = (_esc({"type": "text", "text": {"body": "Gern! Morgen 15:00 ist frei."}}), "Gern! Morgen 15:00 ist frei.")
+_TEMPLATE = (
+    _esc({"type": "template", "template": {"name": "booking_reminder", "language": {"code": "en"}}}),
+    "Reminder: your appointment",
+)
 
 _STATS_COLUMNS = [
     "bookings_created", "bookings_confirmed", "bookings_cancelled", "bookings_completed", "bookings_no_show",
