@@ -13,54 +13,69 @@ import threading
 import time
 
 
-def _request(conn: http.client.HTTPConnection, path: str, signature: str, body: bytes) -> int:
-    conn.request(
-        "POST",
-        path,
-        body=body,
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature, "X-Forwarded-Proto": "https"},
-    )
-    response = conn.getresponse()
-    response.read()
+def _post(conn: http.client.HTTPConnection, path: str, signature: str, body: bytes) -> bool:
+    """One signed POST; True for a 200. A broken connection is closed (http.client reopens it on the next request)."""
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": signature,
+                "X-Forwarded-Proto": "https",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return False
     if response.getheader("Connection", "").lower() == "close":
         conn.close()
-    return response.status
+    return response.status == 200
+
+
+class _Tally:
+    """Counts (and latencies) merged from several sender threads."""
+
+    def __init__(self) -> None:
+        self.ok, self.errors, self.latencies = 0, 0, []
+        self._lock = threading.Lock()
+
+    def add(self, ok: int, errors: int, latencies: list[float]) -> None:
+        with self._lock:
+            self.ok, self.errors = self.ok + ok, self.errors + errors
+            self.latencies.extend(latencies)
+
+
+def _in_threads(target, count: int) -> None:
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _closed_loop_worker(args) -> tuple[int, int, list[float]]:
     host, port, path, lines, threads, duration = args
-    latencies: list[float] = []
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
+    tally = _Tally()
     deadline = time.monotonic() + duration
 
     def run(offset: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=10)
-        mine, local, i = lines[offset::threads], [], 0
-        ok = errors = 0
+        mine, latencies, ok, sent = lines[offset::threads], [], 0, 0
         while time.monotonic() < deadline:
-            signature, body = mine[i % len(mine)]
-            i += 1
+            signature, body = mine[sent % len(mine)]
+            sent += 1
             started = time.perf_counter()
-            try:
-                status = _request(conn, path, signature, body)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                errors += 1
-                continue
-            local.append(time.perf_counter() - started)
-            ok, errors = (ok + 1, errors) if status == 200 else (ok, errors + 1)
-        with lock:
-            latencies.extend(local)
-            counts["ok"] += ok
-            counts["errors"] += errors
+            if _post(conn, path, signature, body):
+                ok += 1
+                latencies.append(time.perf_counter() - started)
+        tally.add(ok, sent - ok, latencies)
 
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return counts["ok"], counts["errors"], latencies
+    _in_threads(run, threads)
+    return tally.ok, tally.errors, tally.latencies
 
 
 def closed_loop(
@@ -84,32 +99,18 @@ def closed_loop(
 def paced(*, host: str, port: int, path: str, lines: list[tuple[str, bytes]], rate: float, senders: int = 8) -> dict:
     """Send ``lines`` at a steady ``rate`` per second (open loop: a slow answer does not slow the schedule)."""
     started = time.monotonic()
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
+    tally = _Tally()
 
     def run(offset: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=10)
-        ok = errors = 0
+        ok = sent = 0
         for index in range(offset, len(lines), senders):
             delay = started + index / rate - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            signature, body = lines[index]
-            try:
-                status = _request(conn, path, signature, body)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                errors += 1
-                continue
-            ok, errors = (ok + 1, errors) if status == 200 else (ok, errors + 1)
-        with lock:
-            counts["ok"] += ok
-            counts["errors"] += errors
+            sent += 1
+            ok += _post(conn, path, *lines[index])
+        tally.add(ok, sent - ok, [])
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return {"sent": counts["ok"], "errors": counts["errors"], "achieved_rate": counts["ok"] / elapsed}
+    _in_threads(run, senders)
+    return {"sent": tally.ok, "errors": tally.errors, "achieved_rate": tally.ok / (time.monotonic() - started)}
