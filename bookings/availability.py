@@ -1,10 +1,10 @@
 """Free start times: working hours minus breaks, time off and active bookings (with buffers), in the salon's zone.
 
-Everything is loaded in four queries (qualified staff, their working hours, time off, active bookings overlapping
-the window) whatever the date range or the number of staff; the slots are then computed in Python on integer
-epoch seconds. Working hours are wall-clock times of the salon's zone: each local day's ranges are converted to UTC
-with that day's offset, so DST days are 23 or 25 hours long and a range spanning the change is shorter or longer in
-real time. Slots step in real time from the start of each working range.
+Everything is loaded in three queries (qualified staff, their working hours, and time off plus active bookings
+overlapping the window in one UNION ALL) whatever the date range or the number of staff; the slots are then
+computed in Python on integer epoch seconds. Working hours are wall-clock times of the salon's zone: each local
+day's ranges are converted to UTC with that day's offset, so DST days are 23 or 25 hours long and a range spanning
+the change is shorter or longer in real time. Slots step in real time from the start of each working range.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Q
+from django.db.models import DateTimeField, F, Func, Q, Value
 from django.utils import timezone
 
 from bookings.models import ACTIVE_STATUSES, Booking, Service, StaffMember, StaffService, TimeOff, WorkingHours
@@ -143,13 +143,16 @@ class Schedule:
         reach_end = window_end + timedelta(minutes=max_minutes + service.buffer_after_minutes)
         reach_start = window_start - timedelta(minutes=service.buffer_before_minutes)
 
+        # Time off and active bookings come back in one round trip (UNION ALL), told apart by ``is_booking``.
         off_by_staff: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
-        for staff_id, starts_at, ends_at in TimeOff.objects.filter(
-            Q(staff_id__in=staff_ids) | Q(staff__isnull=True), starts_at__lt=reach_end, ends_at__gt=reach_start
-        ).values_list("staff_id", "starts_at", "ends_at"):
-            off_by_staff[staff_id].append((_ts(starts_at), _ts(ends_at)))
-
         busy_by_staff: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        rows = (
+            TimeOff.objects.filter(
+                Q(staff_id__in=staff_ids) | Q(staff__isnull=True), starts_at__lt=reach_end, ends_at__gt=reach_start
+            )
+            .annotate(is_booking=Value(False), lo=F("starts_at"), hi=F("ends_at"))
+            .values_list("is_booking", "staff_id", "lo", "hi")
+        )
         if load_bookings:
             bookings = Booking.objects.filter(
                 staff_id__in=staff_ids,
@@ -158,8 +161,16 @@ class Schedule:
             )
             if exclude_booking_id is not None:
                 bookings = bookings.exclude(pk=exclude_booking_id)
-            for staff_id, busy in bookings.values_list("staff_id", "busy_range"):
-                busy_by_staff[staff_id].append((_ts(busy.lower), _ts(busy.upper)))
+            rows = rows.union(
+                bookings.annotate(
+                    is_booking=Value(True),
+                    lo=Func(F("busy_range"), function="lower", output_field=DateTimeField()),
+                    hi=Func(F("busy_range"), function="upper", output_field=DateTimeField()),
+                ).values_list("is_booking", "staff_id", "lo", "hi"),
+                all=True,
+            )
+        for is_booking, staff_id, lo, hi in rows:
+            (busy_by_staff if is_booking else off_by_staff)[staff_id].append((_ts(lo), _ts(hi)))
 
         for staff_id, plan in self.plans.items():
             plan.time_off = _Intervals(off_by_staff[staff_id] + off_by_staff[None])

@@ -237,7 +237,7 @@ def _busy_salon(staff_count):
 def test_availability_runs_in_a_constant_number_of_queries(days, staff_count, django_assert_max_num_queries):
     salon, service = _busy_salon(staff_count)
     start = date(2026, 3, 3)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         slots = available_slots(
             salon=salon, service=service, start_date=start, end_date=start + timedelta(days=days - 1), now=NOW
         )
