@@ -51,7 +51,7 @@ def message_claim(*, message_id: int) -> Message | None:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update(skip_locked=True)
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("customer")
             .filter(pk=message_id, direction=Direction.OUTBOUND)
             .filter(

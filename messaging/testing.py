@@ -24,3 +24,8 @@ def fake_graph(settings):
         yield server
     finally:
         server.stop()
+
+
+def enqueued_sends(callbacks) -> list:
+    """The on-commit callbacks (from ``django_capture_on_commit_callbacks``) that enqueue a message send."""
+    return [c for c in callbacks if getattr(c, "__qualname__", "").startswith("message_enqueue")]

@@ -404,6 +404,13 @@ class _Server(ThreadingHTTPServer):
     def plan_statuses(self, phone_number_id: str, wamid: str, payload: dict) -> None:
         raise NotImplementedError
 
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client closed its keep-alive connection: normal
+        super().handle_error(request, client_address)
+
 
 class FakeGraphServer:
     """Start with ``start()``; ``base_url`` is what WHATSAPP_GRAPH_BASE_URL should be."""

@@ -152,3 +152,34 @@ def test_message_send_task_reschedules_itself_on_retry(salon, customer, graph, m
     monkeypatch.setattr(message_send, "apply_async", lambda kwargs, countdown=None: scheduled.append(countdown))
     assert message_send(message_id=message.pk, salon_id=str(salon.pk)) == "retry"
     assert len(scheduled) == 1 and scheduled[0] > 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_claims_of_two_messages_to_the_same_customer_do_not_block_each_other(salon, customer):
+    import threading
+
+    from django.db import connection, transaction
+
+    first, second = queue_text(salon, customer), queue_text(salon, customer)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_first_claim():
+        try:
+            with salon_scope(salon), transaction.atomic():
+                Message.objects.select_for_update(of=("self",)).filter(pk=first.pk).select_related("customer").get()
+                # Like a claim in progress: the customer row must not be locked with it.
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_first_claim)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with salon_scope(salon):
+            assert message_claim(message_id=second.pk) is not None
+            assert message_claim(message_id=first.pk) is None  # really held by the other transaction
+    finally:
+        release.set()
+        holder.join()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -11,15 +12,21 @@ from django.conf import settings
 from messaging.whatsapp import payloads
 from messaging.whatsapp.errors import GraphAPIError, TransientError, from_response
 
-_shared_transport: httpx.HTTPTransport | None = None
+_shared_http: httpx.Client | None = None
+_shared_lock = threading.Lock()
 
 
-def _transport() -> httpx.HTTPTransport:
-    # One pooled transport per process: workers reuse TCP connections to graph.facebook.com.
-    global _shared_transport
-    if _shared_transport is None:
-        _shared_transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
-    return _shared_transport
+def _http() -> httpx.Client:
+    """One pooled, thread-safe httpx client per process: workers reuse connections to the Graph API.
+
+    It carries no credentials; each request sends its salon's token.
+    """
+    global _shared_http
+    if _shared_http is None:
+        with _shared_lock:
+            if _shared_http is None:
+                _shared_http = httpx.Client(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+    return _shared_http
 
 
 def salon_token(salon) -> str:
@@ -47,18 +54,15 @@ class WhatsAppClient:
         self.waba_id = waba_id
         self.base_url = (base_url or settings.WHATSAPP_GRAPH_BASE_URL).rstrip("/")
         self.version = version or settings.WHATSAPP_GRAPH_API_VERSION
-        self._http = httpx.Client(
-            transport=_transport(),
-            timeout=timeout or settings.WHATSAPP_HTTP_TIMEOUT_SECONDS,
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        self._timeout = timeout or settings.WHATSAPP_HTTP_TIMEOUT_SECONDS
+        self._headers = {"Authorization": f"Bearer {token}"}
 
     @classmethod
     def for_salon(cls, salon) -> WhatsAppClient:
         return cls(token=salon_token(salon), phone_number_id=salon.phone_number_id or "", waba_id=salon.waba_id or "")
 
     def close(self) -> None:
-        self._http.close()
+        """Nothing to release: connections stay in the shared pool."""
 
     def __enter__(self) -> WhatsAppClient:
         return self
@@ -73,7 +77,7 @@ class WhatsAppClient:
     def request(self, method: str, path: str, **kwargs: Any) -> dict:
         """One Graph API call; any failure becomes a GraphAPIError subclass (timeouts and 5xx are transient)."""
         try:
-            response = self._http.request(method, self._url(path), **kwargs)
+            response = _http().request(method, self._url(path), headers=self._headers, timeout=self._timeout, **kwargs)
         except httpx.TimeoutException as exc:
             raise TransientError(f"timed out: {exc.__class__.__name__}", title="Timeout") from exc
         except httpx.TransportError as exc:
