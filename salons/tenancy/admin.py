@@ -19,6 +19,19 @@ from salons.models import ROLE_RANK, Membership, Role, Salon
 from salons.tenancy.scope import TenantModel, salon_scope
 
 
+class TenantRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a tenant-owned related row, offering only rows that occur in the (scoped) change list.
+
+    Reads the related model through ``all_salons`` restricted to the visible rows, so it needs no salon scope.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)
+        related = field.related_model.all_salons.filter(pk__in=used)
+        ordering = self.field_admin_ordering(field, request, model_admin) or related.model._meta.ordering
+        return [(obj.pk, str(obj)) for obj in related.order_by(*ordering)]
+
+
 def member_salon_ids(request, min_role: str = Role.VIEWER) -> list:
     """Salons the request's user may see in the admin (cached on the request)."""
     cache = getattr(request, "_chairside_roles", None)
@@ -152,7 +165,8 @@ class TenantAdminMixin:
             if isinstance(item, str) and "__" not in item:
                 field = self.model._meta.get_field(item)
                 if (field.is_relation and field.many_to_one) or getattr(field, "many_to_many", False):
-                    item = (item, RelatedOnlyFieldListFilter)
+                    tenant_owned = issubclass(field.related_model, TenantModel)
+                    item = (item, TenantRelatedFilter if tenant_owned else RelatedOnlyFieldListFilter)
             filters.append(item)
         return filters
 
