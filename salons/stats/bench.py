@@ -15,6 +15,7 @@ import uuid
 from urllib.parse import quote
 
 import psycopg
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
@@ -64,6 +65,13 @@ def child_env(db_name: str, **extra: str) -> dict[str, str]:
             "CACHE_KEY_PREFIX": f"{db_name}-{uuid.uuid4().hex[:6]}",  # cached stats never leak between runs
             "CHAIRSIDE_NO_EMBEDDED": "1",
             "PYTHONUNBUFFERED": "1",
+            # Production mode: no debug cursor (query logging) in the timings; throwaway secrets.
+            "DEBUG": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "WHATSAPP_APP_SECRETS": "bench-app-secret",
+            "WHATSAPP_VERIFY_TOKEN": "bench-verify-token",
             **extra,
         }
     )

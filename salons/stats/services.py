@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from salons.models import Customer, Salon, SalonDailyStats
 from salons.stats.cache import stats_version_bump
-from salons.tenancy import salon_scope
 
 # Replies later than this are not a "response" to the customer's turn (the customer-service window is 24 h).
 RESPONSE_HORIZON = timedelta(hours=24)
@@ -54,118 +51,120 @@ def day_bounds(salon: Salon, day: date) -> tuple[datetime, datetime]:
     return local_day_bounds(day, day, salon.tz)
 
 
-def _in(field: str, start: datetime, end: datetime) -> Q:
-    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
-
-def _booking_numbers(salon: Salon, start: datetime, end: datetime) -> dict[str, Any]:
-    from bookings.models import Booking, BookingStatus
-
-    on_day = _in("starts_at", start, end)
-    # Every created/confirmed/cancelled time is <= updated_at, so the updated_at bound only narrows the scan.
-    happened = Q(updated_at__gte=start) & (
-        _in("created_at", start, end) | _in("confirmed_at", start, end) | _in("cancelled_at", start, end)
-    )
-    completed = on_day & Q(status=BookingStatus.COMPLETED)
-    return Booking.objects.filter(on_day | happened).aggregate(
-        bookings_created=Count("pk", filter=_in("created_at", start, end)),
-        bookings_confirmed=Count("pk", filter=_in("confirmed_at", start, end)),
-        bookings_cancelled=Count("pk", filter=_in("cancelled_at", start, end)),
-        bookings_completed=Count("pk", filter=completed),
-        bookings_no_show=Count("pk", filter=on_day & Q(status=BookingStatus.NO_SHOW)),
-        revenue=Sum("price", filter=completed & Q(currency=salon.currency), default=Decimal("0")),
-    )
-
-
-def _message_numbers(salon: Salon, start: datetime, end: datetime) -> dict[str, Any]:
-    from messaging.models import Direction, Message, MessageType
-
-    outbound = Q(direction=Direction.OUTBOUND)
-    return Message.objects.filter(_in("created_at", start, end)).aggregate(
-        messages_in=Count("pk", filter=Q(direction=Direction.INBOUND)),
-        messages_out=Count("pk", filter=outbound),
-        templates_sent=Count("pk", filter=outbound & Q(type=MessageType.TEMPLATE)),
-        # Cost belongs to the day the message was sent, whenever Meta's pricing status arrives.
-        whatsapp_cost=Sum("cost", filter=Q(cost_currency=salon.currency), default=Decimal("0")),
-    )
-
-
-# Per conversation, in order: what came before each message and when the next reply went out. A customer's turn
-# starts with an inbound message not preceded by another inbound one; a window opens with an inbound message that
-# has no inbound message in the 24 h before it.
-_FLOW_SQL = """
-WITH flow AS (
+# One statement, one round trip: each CTE is one aggregate over one table's index range for the salon and day.
+# ``flow`` orders each conversation's messages: a customer's turn starts with an inbound message not preceded by
+# another inbound one (its response time runs to the next outbound message within 24 h); a customer-service window
+# opens with an inbound message that has no inbound message in the 24 h before it.
+_DAY_SQL = """
+WITH bookings AS (
+    SELECT count(*) FILTER (WHERE created_at >= %(start)s AND created_at < %(end)s) AS bookings_created,
+           count(*) FILTER (WHERE confirmed_at >= %(start)s AND confirmed_at < %(end)s) AS bookings_confirmed,
+           count(*) FILTER (WHERE cancelled_at >= %(start)s AND cancelled_at < %(end)s) AS bookings_cancelled,
+           count(*) FILTER (WHERE on_day AND status = %(completed)s) AS bookings_completed,
+           count(*) FILTER (WHERE on_day AND status = %(no_show)s) AS bookings_no_show,
+           coalesce(sum(price) FILTER (WHERE on_day AND status = %(completed)s AND currency = %(currency)s), 0)
+               AS revenue
+    FROM (SELECT *, starts_at >= %(start)s AND starts_at < %(end)s AS on_day FROM {booking}
+          WHERE salon_id = %(salon_id)s
+            AND ((starts_at >= %(start)s AND starts_at < %(end)s)
+                 -- created/confirmed/cancelled times are all <= updated_at: the bound only narrows the scan
+                 OR (updated_at >= %(start)s AND ((created_at >= %(start)s AND created_at < %(end)s)
+                     OR (confirmed_at >= %(start)s AND confirmed_at < %(end)s)
+                     OR (cancelled_at >= %(start)s AND cancelled_at < %(end)s))))) AS b
+), customers AS (
+    SELECT count(*) AS new_customers FROM {customer}
+    WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+), messages AS (
+    SELECT count(*) FILTER (WHERE direction = %(inbound)s) AS messages_in,
+           count(*) FILTER (WHERE direction = %(outbound)s) AS messages_out,
+           count(*) FILTER (WHERE direction = %(outbound)s AND type = %(template)s) AS templates_sent,
+           -- cost belongs to the day the message was sent, whenever Meta's pricing status arrives
+           coalesce(sum(cost) FILTER (WHERE cost_currency = %(currency)s), 0) AS whatsapp_cost
+    FROM {message} WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+), flow AS (
     SELECT direction, created_at,
            lag(direction) OVER w AS previous_direction,
-           max(created_at) FILTER (WHERE direction = 'inbound')
+           max(created_at) FILTER (WHERE direction = %(inbound)s)
                OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_inbound_at,
-           min(created_at) FILTER (WHERE direction = 'outbound')
+           min(created_at) FILTER (WHERE direction = %(outbound)s)
                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_outbound_at
-    FROM {table}
+    FROM {message}
     WHERE salon_id = %(salon_id)s AND created_at >= %(lookback)s AND created_at < %(lookahead)s
     WINDOW w AS (PARTITION BY conversation_id ORDER BY created_at, id)
 ), turns AS (
     SELECT previous_inbound_at IS NULL OR previous_inbound_at <= created_at - %(horizon)s AS opens_window,
-           CASE WHEN previous_direction IS DISTINCT FROM 'inbound' AND next_outbound_at < created_at + %(horizon)s
+           CASE WHEN previous_direction IS DISTINCT FROM %(inbound)s AND next_outbound_at < created_at + %(horizon)s
                 THEN extract(epoch FROM next_outbound_at - created_at) END AS response_seconds
-    FROM flow
-    WHERE direction = 'inbound' AND created_at >= %(start)s AND created_at < %(end)s
+    FROM flow WHERE direction = %(inbound)s AND created_at >= %(start)s AND created_at < %(end)s
+), conversations AS (
+    SELECT count(*) FILTER (WHERE opens_window) AS conversations_opened,
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY response_seconds)::numeric, 3)::float8
+               AS first_response_median_seconds,
+           count(response_seconds) AS first_responses
+    FROM turns
+), assistant AS (
+    SELECT count(*) FILTER (WHERE direction = %(ai_outbound)s) AS ai_messages,
+           coalesce(sum(prompt_tokens + completion_tokens), 0) AS ai_tokens,
+           coalesce(sum(cost) FILTER (WHERE cost_currency = %(ai_currency)s), 0) AS ai_cost
+    FROM {aimessage} WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+), handoffs AS (
+    SELECT count(*) AS handoffs FROM {aiconversation}
+    WHERE salon_id = %(salon_id)s AND handed_off_at >= %(start)s AND handed_off_at < %(end)s
 )
-SELECT count(*) FILTER (WHERE opens_window),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY response_seconds),
-       count(response_seconds)
-FROM turns
+SELECT * FROM bookings, customers, messages, conversations, assistant, handoffs
 """
 
 
-def _conversation_flow(salon: Salon, start: datetime, end: datetime) -> dict[str, Any]:
+@cache
+def _day_sql() -> str:
+    from ai_conversations.models import AIConversation, AIMessage
+    from bookings.models import Booking
     from messaging.models import Message
 
-    params = {
-        "salon_id": salon.pk,
-        "lookback": start - RESPONSE_HORIZON,
-        "lookahead": end + RESPONSE_HORIZON,
-        "start": start,
-        "end": end,
-        "horizon": RESPONSE_HORIZON,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_FLOW_SQL.format(table=Message._meta.db_table), params)
-        opened, median, responses = cursor.fetchone()
-    return {
-        "conversations_opened": opened,
-        "first_response_median_seconds": round(float(median), 3) if median is not None else None,
-        "first_responses": responses,
-    }
-
-
-def _assistant_numbers(salon: Salon, start: datetime, end: datetime) -> dict[str, Any]:
-    from ai_conversations.models import AIConversation, AIMessage, Direction
-    from ai_conversations.providers import PRICE_CURRENCY
-
-    numbers = AIMessage.objects.filter(_in("created_at", start, end)).aggregate(
-        ai_messages=Count("pk", filter=Q(direction=Direction.OUTBOUND)),
-        ai_tokens=Sum(F("prompt_tokens") + F("completion_tokens"), default=0),
-        ai_cost=Sum("cost", filter=Q(cost_currency=PRICE_CURRENCY), default=Decimal("0")),
+    return _DAY_SQL.format(
+        booking=Booking._meta.db_table,
+        customer=Customer._meta.db_table,
+        message=Message._meta.db_table,
+        aimessage=AIMessage._meta.db_table,
+        aiconversation=AIConversation._meta.db_table,
     )
-    numbers["ai_cost_currency"] = PRICE_CURRENCY
-    numbers["handoffs"] = AIConversation.objects.filter(_in("handed_off_at", start, end)).count()
-    return numbers
 
 
 def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
-    """The day's numbers (salon-local midnight to midnight) without storing them; six aggregate queries."""
+    """The day's numbers (salon-local midnight to midnight) without storing them, in one SQL statement.
+
+    Raw SQL (the tenant filter is the explicit ``salon_id`` of every CTE): one round trip keeps today's live slice
+    of the stats API cheap.
+    """
+    from ai_conversations.models import Direction as AIDirection
+    from ai_conversations.providers import PRICE_CURRENCY
+    from bookings.models import BookingStatus
+    from messaging.models import Direction, MessageType
+
     start, end = day_bounds(salon, day)
-    with salon_scope(salon):
-        numbers = {
-            **_booking_numbers(salon, start, end),
-            "revenue_currency": salon.currency,
-            "new_customers": Customer.objects.filter(_in("created_at", start, end)).count(),
-            **_message_numbers(salon, start, end),
-            "whatsapp_cost_currency": salon.currency,
-            **_conversation_flow(salon, start, end),
-            **_assistant_numbers(salon, start, end),
-        }
+    params = {
+        "salon_id": salon.pk,
+        "start": start,
+        "end": end,
+        "lookback": start - RESPONSE_HORIZON,
+        "lookahead": end + RESPONSE_HORIZON,
+        "horizon": RESPONSE_HORIZON,
+        "currency": salon.currency,
+        "completed": BookingStatus.COMPLETED.value,
+        "no_show": BookingStatus.NO_SHOW.value,
+        "inbound": Direction.INBOUND.value,
+        "outbound": Direction.OUTBOUND.value,
+        "template": MessageType.TEMPLATE.value,
+        "ai_outbound": AIDirection.OUTBOUND.value,
+        "ai_currency": PRICE_CURRENCY,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_day_sql(), params)
+        names = [column.name for column in cursor.description]
+        numbers = dict(zip(names, cursor.fetchone(), strict=True))
+    numbers.update(
+        revenue_currency=salon.currency, whatsapp_cost_currency=salon.currency, ai_cost_currency=PRICE_CURRENCY
+    )
     return {name: numbers[name] for name in METRIC_FIELDS}
 
 
