@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
@@ -254,11 +255,29 @@ class CostSummaryQuery(serializers.Serializer):
         return attrs
 
 
+class CostDayOut(serializers.Serializer):
+    date = serializers.DateField()
+    category = serializers.CharField()
+    currency = serializers.CharField()
+    messages = serializers.IntegerField()
+    cost = serializers.DecimalField(max_digits=14, decimal_places=6)
+
+
+class CostSummaryOut(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=6)
+    days = CostDayOut(many=True)
+
+
 class CostSummaryView(SalonScopedAPIView):
     """What WhatsApp messages cost, per local day and pricing category (``?start=&end=``, default last 30 days)."""
 
     model = Message
+    serializer_class = CostSummaryOut
 
+    @extend_schema(parameters=[CostSummaryQuery], responses=CostSummaryOut)
     def get(self, request, salon_id):
         query = CostSummaryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -7,6 +7,19 @@ import pytest
 from messaging.fake_graph import FakeGraphServer
 
 
+@pytest.fixture(autouse=True)
+def _rate_card(request):
+    """The rate card comes from a data migration; a transactional test (which flushes tables) may have removed it."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")  # honours the marker's transaction=True
+    from messaging.models import RateCard
+    from messaging.ratecard import load_rate_card
+
+    if not RateCard.objects.exists():
+        load_rate_card()
+
+
 @pytest.fixture
 def fake_graph(settings):
     """A fake Graph API on a free loopback port; WHATSAPP_GRAPH_BASE_URL points at it for the test.

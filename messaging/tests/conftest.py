@@ -5,21 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from messaging.models import Message, RateCard
+from messaging.models import Message
 from messaging.outbound import DeliveryOutcome, message_deliver
-from messaging.ratecard import load_rate_card
 from messaging.tests.factories import ConversationFactory
 from salons.tenancy import salon_scope
-
-
-@pytest.fixture(autouse=True)
-def _rate_card(request):
-    """The rate card comes from a data migration; a transactional test elsewhere may have flushed it."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    if not RateCard.objects.exists():
-        load_rate_card()
 
 
 @pytest.fixture

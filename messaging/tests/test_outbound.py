@@ -154,7 +154,7 @@ def test_message_send_task_reschedules_itself_on_retry(salon, customer, graph, m
     assert len(scheduled) == 1 and scheduled[0] > 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_claims_of_two_messages_to_the_same_customer_do_not_block_each_other(salon, customer):
     import threading
 
