@@ -109,6 +109,10 @@ def _preview(message: dict, type_: str) -> str:
 def customer_upsert(*, wa_id: str, profile_name: str = "") -> Customer:
     """The customer with this WhatsApp id (or phone), created on first contact; the profile name fills blanks."""
     customer = Customer.objects.filter(wa_id=wa_id).first()
+    return _customer_complete(customer, wa_id=wa_id, profile_name=profile_name)
+
+
+def _customer_complete(customer: Customer | None, *, wa_id: str, profile_name: str) -> Customer:
     if customer is None:
         try:
             phone = normalize_phone(wa_id)
@@ -133,20 +137,28 @@ def customer_upsert(*, wa_id: str, profile_name: str = "") -> Customer:
     return customer
 
 
-@transaction.atomic
+def _customer_and_conversation(*, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
+    """Both rows in one query for a known customer (the hot path of every inbound message)."""
+    conversation = Conversation.objects.select_related("customer").filter(customer__wa_id=wa_id).first()
+    if conversation is not None:
+        return _customer_complete(conversation.customer, wa_id=wa_id, profile_name=profile_name), conversation
+    customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
+    return customer, conversation_for_customer(customer=customer)
+
+
+# No savepoint of its own: the dispatcher runs every item in a savepoint already, and a failure here must roll the
+# whole item back anyway. The hot path is three statements: the customer with their conversation, the INSERT (in a
+# savepoint, so a concurrent duplicate wamid is absorbed) and the window UPDATE.
+@transaction.atomic(savepoint=False)
 def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> InboundResult:
     """Store one inbound message, open the 24 h window, and handle STOP/START. A duplicate wamid changes nothing."""
     wamid = message.get("id")
-    existing = Message.objects.filter(wamid=wamid).first()
-    if existing is not None:
-        return InboundResult(message=existing, created=False)
     wa_id = str(message.get("from", ""))
     profile_name = ""
     for contact in value.get("contacts") or []:
         if str(contact.get("wa_id")) == wa_id:
             profile_name = (contact.get("profile") or {}).get("name", "")
-    customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
-    conversation = conversation_for_customer(customer=customer)
+    customer, conversation = _customer_and_conversation(wa_id=wa_id, profile_name=profile_name)
     type_ = message.get("type")
     if type_ not in SUPPORTED_INBOUND:
         type_ = MessageType.UNSUPPORTED
@@ -167,17 +179,23 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
                 received_at=sent_at,
                 reply_to=reply_to,
             )
-    except IntegrityError:  # the same wamid arrived concurrently
+    except IntegrityError:  # a redelivery (or the same wamid arriving concurrently): nothing changes
         return InboundResult(message=Message.objects.get(wamid=wamid), created=False)
     expires = sent_at + CUSTOMER_SERVICE_WINDOW
+    now = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(
         message_count=F("message_count") + 1,
         inbound_count=F("inbound_count") + 1,
         last_inbound_at=Greatest(F("last_inbound_at"), sent_at) if conversation.last_inbound_at else sent_at,
         window_expires_at=Greatest(F("window_expires_at"), expires) if conversation.window_expires_at else expires,
-        last_message_at=timezone.now(),
+        last_message_at=now,
     )
-    conversation.refresh_from_db()
+    # The same values the UPDATE wrote, without reading the row back.
+    conversation.message_count += 1
+    conversation.inbound_count += 1
+    conversation.last_inbound_at = max(filter(None, [conversation.last_inbound_at, sent_at]))
+    conversation.window_expires_at = max(filter(None, [conversation.window_expires_at, expires]))
+    conversation.last_message_at = now
     stored.conversation = conversation
     keyword = None
     if type_ == MessageType.TEXT:
