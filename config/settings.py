@@ -127,7 +127,7 @@ TEMPLATES = [
 # Database
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 _db = DATABASES["default"]
-_db["ENGINE"] = "django_prometheus.db.backends.postgresql"
+_db["ENGINE"] = "config.db"  # django-prometheus metrics + idle-aware health checks (config/db/base.py)
 if _db.get("HOST", "").startswith("%2F"):
     _db["HOST"] = unquote(_db["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
