@@ -80,6 +80,7 @@ class AIConversation(TenantModel):
         indexes = [
             models.Index(fields=["salon", "state", "last_activity_at"], name="aiconv_salon_state_activity"),
             models.Index(fields=["salon", "last_activity_at"], name="aiconv_salon_activity"),
+            models.Index(fields=["salon", "handed_off_at"], name="aiconv_salon_handed_off"),  # daily stats rollups
         ]
 
     def __str__(self) -> str:

@@ -255,6 +255,7 @@ class Booking(TenantModel):
             models.Index(fields=["salon", "status", "starts_at"], name="booking_salon_status_starts"),
             models.Index(fields=["salon", "customer", "starts_at"], name="booking_salon_customer_starts"),
             models.Index(fields=["salon", "staff", "starts_at"], name="booking_salon_staff_starts"),
+            models.Index(fields=["salon", "updated_at"], name="booking_salon_updated"),  # daily stats rollups
         ]
 
     def __str__(self) -> str:

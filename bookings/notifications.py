@@ -18,8 +18,10 @@ from salons.tenancy import salon_scope
 
 logger = logging.getLogger("chairside.bookings")
 
-# Bookings made by the customer's side get WhatsApp messages on create/reschedule/cancel; admin ones don't.
-NOTIFY_SOURCES = frozenset({BookingSource.WHATSAPP, BookingSource.ASSISTANT, BookingSource.API})
+# Bookings made for the customer elsewhere (an app via the API, WhatsApp flows) get WhatsApp messages on create/
+# reschedule/cancel. Admin ones don't (staff talk to the customer), nor the assistant's: its own reply in the chat
+# already confirms with the code, time and price, and a template on top would say it twice.
+NOTIFY_SOURCES = frozenset({BookingSource.WHATSAPP, BookingSource.API})
 
 CONFIRMATION = "booking_confirmation"
 REMINDER = "booking_reminder"
