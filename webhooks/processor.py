@@ -143,7 +143,16 @@ def _walk_messages(key: str, value: dict, resolver: SalonResolver) -> Iterator[I
 # --- dispatch (messaging and the assistant are imported lazily: nothing at import time depends on them) -----------
 
 
-def _dispatch(item: Item) -> str:
+class StatusBeforeMessage(Exception):
+    """A status for a wamid we do not know yet: the send that produced it may not have stored its wamid yet."""
+
+
+def unknown_status_attempts() -> int:
+    """Attempts (5 s, 10 s, … apart) during which a status for an unknown wamid is retried before it is let go."""
+    return getattr(settings, "WEBHOOKS_UNKNOWN_STATUS_ATTEMPTS", 3)
+
+
+def _dispatch(item: Item, attempt: int = 1) -> str:
     """Apply one item inside its salon's scope; returns a short note for the results."""
     from messaging import inbound
 
@@ -156,6 +165,10 @@ def _dispatch(item: Item) -> str:
         return f"keyword {result.keyword}" if result.keyword else "created"
     if item.kind == "status":
         message = inbound.inbound_status_receive(salon=item.salon, status=item.payload)
+        if message is None and attempt < unknown_status_attempts():
+            # Meta can deliver "sent" before our worker stored the wamid it got back (the send's crash window);
+            # retrying this item shortly applies it then. After the last try it is a message we never sent.
+            raise StatusBeforeMessage(f"no message with wamid {item.ref!r} yet")
         return "applied" if message is not None else "unknown wamid"
     if item.kind == "template":
         template = inbound.template_event_apply(salon=item.salon, field=item.field, value=item.value)
@@ -172,7 +185,7 @@ def _assistant_enqueue_reply(*, salon: Salon, message: Any) -> None:
     assistant_enqueue_reply(salon=salon, message=message)
 
 
-def _run_item(item: Item, previous: dict) -> dict:
+def _run_item(item: Item, previous: dict, attempt: int = 1) -> dict:
     if previous.get("status") == ItemStatus.PROCESSED:
         return previous  # succeeded in an earlier attempt: never applied twice
     outcome: dict[str, Any] = {"kind": item.kind}
@@ -185,8 +198,11 @@ def _run_item(item: Item, previous: dict) -> dict:
     else:
         try:
             with transaction.atomic(), salon_scope(item.salon):
-                outcome["note"] = _dispatch(item)
+                outcome["note"] = _dispatch(item, attempt)
             outcome["status"] = ItemStatus.PROCESSED
+        except StatusBeforeMessage as exc:  # expected now and then: retried without a traceback in the logs
+            logger.info("status for a wamid not stored yet; retrying", extra={"item": item.key, "ref": item.ref})
+            outcome.update(status=ItemStatus.FAILED, error=str(exc))
         except Exception as exc:  # one bad item must not lose the others: its savepoint is rolled back, it is retried
             logger.warning(
                 "webhook item failed",
@@ -268,7 +284,7 @@ def _process_items(event: WebhookEvent, resolver: SalonResolver) -> tuple[dict, 
         raise ValueError("body is JSON but not an object")
     previous, results, salon_ids = event.results or {}, {}, []
     for item in walk(payload, resolver):
-        results[item.key] = _run_item(item, _as_dict(previous.get(item.key)))
+        results[item.key] = _run_item(item, _as_dict(previous.get(item.key)), event.attempts)
         if item.salon is not None and item.salon.pk not in salon_ids:
             salon_ids.append(item.salon.pk)
     return results, salon_ids

@@ -369,3 +369,33 @@ def test_failure_outside_any_item_rolls_the_whole_attempt_back_and_retries(post_
     event.refresh_from_db()
     assert event.status == EventStatus.PROCESSED
     assert Message.all_salons.filter(wamid="wamid.PUB0001").count() == 1
+
+
+def test_status_arriving_before_its_message_is_stored_is_applied_on_a_retry(post_signed, fixture_salon, settings):
+    settings.WEBHOOKS_UNKNOWN_STATUS_ATTEMPTS = 3
+    deliver(
+        post_signed, body_of(payload_of(messages_change(statuses=[status_update("wamid.LATE1", "sent", 1763730010)])))
+    )
+    event = WebhookEvent.objects.get()
+    assert event.status == EventStatus.FAILED and event.next_attempt_at is not None  # retried shortly, not dropped
+    # Meanwhile the sending worker stores the wamid Meta gave it.
+    outbound = MessageFactory(salon=fixture_salon, wamid="wamid.LATE1", status=MessageStatus.SENDING)
+    make_due(event)
+    events_drain(batch_size=50)
+    event.refresh_from_db()
+    outbound.refresh_from_db()
+    assert event.status == EventStatus.PROCESSED
+    assert outbound.status == MessageStatus.SENT
+
+
+def test_status_for_a_message_we_never_sent_is_let_go_after_the_retries(post_signed, fixture_salon, settings):
+    settings.WEBHOOKS_UNKNOWN_STATUS_ATTEMPTS = 2
+    deliver(
+        post_signed, body_of(payload_of(messages_change(statuses=[status_update("wamid.NEVER", "read", 1763730010)])))
+    )
+    event = WebhookEvent.objects.get()
+    make_due(event)
+    events_drain(batch_size=50)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PROCESSED
+    assert next(iter(event.results.values()))["note"] == "unknown wamid"

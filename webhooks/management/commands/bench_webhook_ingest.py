@@ -85,7 +85,7 @@ class Command(BaseCommand):
         cores = os.cpu_count() or 1
         parser.add_argument("--duration", type=float, default=8.0, help="Seconds per measured phase (default 8).")
         parser.add_argument("--rounds", type=int, default=2, help="Alternating baseline/webhook rounds (default 2).")
-        # Measured on 2 cores: cores+1 sync workers (3) beat 2×cores+1 (5), 1448 vs 1145 rps (wrk and PostgreSQL share them).
+        # Measured on 2 cores: cores+1 sync workers (3) beat 2×cores+1 (5): 1448 vs 1145 rps (wrk and PG share them).
         parser.add_argument("--workers", type=int, default=cores + 1, help="gunicorn workers (default cores+1).")
         parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync).")
         parser.add_argument("--connections", type=int, default=0, help="Concurrent connections (default 2×workers).")
