@@ -465,6 +465,8 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     filterset_class = BookingFilter
 
     def scope_queryset(self, queryset):
+        if self.action == "list":
+            return selectors.booking_list_queryset(queryset).order_by("starts_at", "pk")
         return queryset.select_related("customer", "service", "staff").order_by("starts_at", "pk")
 
     def create(self, request, salon_id):
@@ -520,8 +522,4 @@ class CustomerBookingViewSet(ListModelMixin, SalonScopedViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
             return queryset.none()
         customer = get_object_or_404(Customer.objects.all(), pk=self.kwargs["customer_pk"])
-        return (
-            queryset.filter(customer=customer)
-            .select_related("customer", "service", "staff")
-            .order_by("-starts_at", "-pk")
-        )
+        return selectors.booking_list_queryset(queryset).filter(customer=customer).order_by("-starts_at", "-pk")

@@ -18,7 +18,7 @@ from django.db.models import Count, Sum
 
 from ai_conversations.models import AIMessage, IntentDailyStat
 from bookings.models import Booking
-from bookings.selectors import booking_queryset, customer_booking_history
+from bookings.selectors import booking_list_queryset, customer_booking_history
 from messaging.models import Message
 from salons.models import Customer, Salon
 from salons.stats.cache import stats_version_bump
@@ -66,12 +66,12 @@ def stats_cached(salon):
 
 def bookings_page(salon):
     with salon_scope(salon):
-        return list(booking_queryset().order_by("-starts_at", "-pk")[:50])
+        return list(booking_list_queryset().order_by("-starts_at", "-pk")[:50])
 
 
 def bookings_by_status(salon):
     with salon_scope(salon):
-        return list(booking_queryset().filter(status="confirmed").order_by("-starts_at", "-pk")[:50])
+        return list(booking_list_queryset().filter(status="confirmed").order_by("-starts_at", "-pk")[:50])
 
 
 def customer_history(salon):
