@@ -139,7 +139,11 @@ def _customer_complete(customer: Customer | None, *, wa_id: str, profile_name: s
 
 def _customer_and_conversation(*, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
     """Both rows in one query for a known customer (the hot path of every inbound message)."""
-    conversation = Conversation.objects.select_related("customer").filter(customer__wa_id=wa_id).first()
+    try:
+        # get(), not first(): unique per salon, and no ORDER BY to plan and compile on the hottest query.
+        conversation = Conversation.objects.select_related("customer").get(customer__wa_id=wa_id) if wa_id else None
+    except Conversation.DoesNotExist:
+        conversation = None
     if conversation is not None:
         return _customer_complete(conversation.customer, wa_id=wa_id, profile_name=profile_name), conversation
     customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)

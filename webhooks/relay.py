@@ -18,7 +18,7 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from webhooks.processor import SalonResolver, event_process, skip_commit_flush
+from webhooks.processor import SalonResolver, async_commits, event_process, skip_commit_flush
 from webhooks.services import NOTIFY_CHANNEL
 
 logger = logging.getLogger("chairside.webhooks.relay")
@@ -77,19 +77,25 @@ def events_drain(
 ) -> int:
     """Claim and process batches until nothing is due (or time is up); returns how many events were processed."""
     started, done = time.monotonic(), 0
-    while not should_stop():
-        claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
-        resolver = SalonResolver()
-        for event_id, attempt in claimed:
-            try:
-                event_process(event_id=event_id, attempt=attempt, resolver=resolver)
-                done += 1
-            except Exception:
-                # A database-level failure: the event keeps its lease and is reclaimed when it expires.
-                logger.exception("webhook event processing crashed", extra={"event_id": event_id})
-                close_old_connections()
-        if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
-            break
+    with async_commits():
+        while not should_stop():
+            claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
+            done += _process_batch(claimed)
+            if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
+                break
+    return done
+
+
+def _process_batch(claimed: list[tuple[int, int]]) -> int:
+    done, resolver = 0, SalonResolver()
+    for event_id, attempt in claimed:
+        try:
+            event_process(event_id=event_id, attempt=attempt, resolver=resolver)
+            done += 1
+        except Exception:
+            # A database-level failure: the event keeps its lease and is reclaimed when it expires.
+            logger.exception("webhook event processing crashed", extra={"event_id": event_id})
+            close_old_connections()
     return done
 
 
