@@ -136,14 +136,31 @@ def _reply_wamid(reply_to: Message | None) -> str | None:
 
 @transaction.atomic
 def message_send_text(
-    *, customer: Customer, text: str, reply_to: Message | None = None, bypass_opt_out: bool = False
+    *,
+    customer: Customer,
+    text: str,
+    reply_to: Message | None = None,
+    bypass_opt_out: bool = False,
+    fallback_template: str | None = None,
+    fallback_parameters: Sequence[str] = (),
 ) -> Message:
-    """Queue a free-form text (only inside the 24 h window; ``bypass_opt_out`` is for the STOP confirmation)."""
+    """Queue a free-form text (only inside the 24 h window; ``bypass_opt_out`` is for the STOP confirmation).
+
+    Outside the window the text is refused with ``WindowClosed``, unless the caller names ``fallback_template``:
+    then that approved template (with ``fallback_parameters``) is sent instead, with all the template rules.
+    """
     try:
         content = payloads.text_content(text, preview_url="http://" in text or "https://" in text)
     except payloads.PayloadError as exc:
         raise InvalidMessage(str(exc), field="text") from exc
-    conversation = _free_form_checks(customer, bypass_opt_out=bypass_opt_out)
+    try:
+        conversation = _free_form_checks(customer, bypass_opt_out=bypass_opt_out)
+    except WindowClosed:
+        if not fallback_template:
+            raise
+        return message_send_template(
+            customer=customer, template_name=fallback_template, body_parameters=fallback_parameters
+        )
     body = payloads.envelope(_recipient(customer), "text", content, _reply_wamid(reply_to))
     return _create_outbound(
         customer=customer,

@@ -65,6 +65,17 @@ def test_free_form_outside_the_window_needs_a_template(salon, expired, pack):
     assert message.body["template"]["components"][0]["parameters"][4] == {"type": "text", "text": "K7Q2PX"}
 
 
+def test_text_outside_the_window_falls_back_to_the_template_the_caller_names(salon, expired, pack, customer):
+    with salon_scope(salon):
+        fallback = message_send_text(
+            customer=expired, text="Hi", fallback_template="booking_confirmation", fallback_parameters=PARAMS
+        )
+        inside = message_send_text(customer=customer, text="Hi", fallback_template="booking_confirmation")
+    assert fallback.type == MessageType.TEMPLATE and fallback.template.name == "booking_confirmation"
+    assert inside.type == MessageType.TEXT  # inside the window the text itself goes out
+    assert Message.all_salons.filter(customer=expired, type=MessageType.TEXT).count() == 0
+
+
 def test_inside_the_window_text_and_interactive_are_queued(salon, customer):
     with salon_scope(salon):
         text = message_send_text(customer=customer, text="See you at 3")
