@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 from ai_conversations import actions
 from ai_conversations.actions import Offer, Turn
 from ai_conversations.engine import Understanding, understand
-from ai_conversations.engine.replies import WEEKDAYS, clip, format_money, format_when, t
+from ai_conversations.engine.replies import STRINGS, WEEKDAYS, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from config.api import DomainError
 
@@ -110,6 +110,12 @@ class Dialog:
 
     def say(self, key: str, **params) -> str:
         return t(self.lang, key, **params)
+
+    def refusal(self, exc) -> str:
+        """Why bookings refused, in the customer's language when bookings said why (its reason code)."""
+        key = f"reason_{getattr(exc, 'reason', '')}"
+        text = t(self.lang, key, **exc.params) if key in STRINGS else exc.message
+        return self.say("booking_invalid", reason=text)
 
     def reply(self, reply: Reply | str) -> None:
         self.result.replies.append(reply if isinstance(reply, Reply) else Reply(reply))
@@ -436,7 +442,7 @@ class Dialog:
             return
         except BookingInvalid as exc:
             self.reset()
-            self.reply(self.say("booking_invalid", reason=exc.message))
+            self.reply(self.refusal(exc))
             return
         self.result.entities["booking_code"] = booking.code
         self.reset(last_booking_code=booking.code)
@@ -523,7 +529,7 @@ class Dialog:
             booking = actions.cancel(self.turn, booking=booking)
         except (BookingInvalid, DomainError) as exc:
             self.reset()
-            self.reply(self.say("booking_invalid", reason=exc.message))
+            self.reply(self.refusal(exc))
             return
         self.result.entities["booking_code"] = booking.code
         self.reset()
@@ -586,7 +592,7 @@ class Dialog:
             return
         except (BookingInvalid, DomainError) as exc:
             self.reset()
-            self.reply(self.say("booking_invalid", reason=exc.message))
+            self.reply(self.refusal(exc))
             return
         self.result.entities["booking_code"] = booking.code
         self.reset()
@@ -612,7 +618,7 @@ class Dialog:
             try:
                 booking = actions.confirm(self.turn, booking=booking)
             except BookingInvalid as exc:
-                self.reply(self.say("booking_invalid", reason=exc.message))
+                self.reply(self.refusal(exc))
                 return
         self.reset()
         self.reply(self.say("attendance_confirmed", when=self.when(booking.starts_at), code=booking.code))

@@ -13,6 +13,11 @@ class BookingInvalid(DomainError):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "booking_invalid"
 
+    def __init__(self, message: str = "", *, field: str | None = None, reason: str = "", **params):
+        # ``reason`` and ``params`` let other channels word it themselves (the assistant answers in four languages).
+        super().__init__(message, field=field, extra={"reason": reason} if reason else None)
+        self.reason, self.params = reason, params
+
 
 class BookingConflict(Conflict):
     """The time is taken. ``alternatives``: up to three free slots near it, {"starts_at", "ends_at", "staff_id"}."""

@@ -83,12 +83,20 @@ def _aware_utc(value: datetime, field: str = "starts_at") -> datetime:
 def _check_booking_window(salon: Salon, starts_at: datetime, now: datetime) -> None:
     earliest, latest = booking_window(salon, now)
     if starts_at <= now:
-        raise BookingInvalid("That time is in the past.", field="starts_at")
+        raise BookingInvalid("That time is in the past.", field="starts_at", reason="past")
     if starts_at < earliest:
-        raise BookingInvalid(f"Bookings need at least {salon.min_notice_minutes} minutes' notice.", field="starts_at")
+        raise BookingInvalid(
+            f"Bookings need at least {salon.min_notice_minutes} minutes' notice.",
+            field="starts_at",
+            reason="min_notice",
+            minutes=salon.min_notice_minutes,
+        )
     if starts_at > latest:
         raise BookingInvalid(
-            f"Bookings can be made at most {salon.booking_horizon_days} days ahead.", field="starts_at"
+            f"Bookings can be made at most {salon.booking_horizon_days} days ahead.",
+            field="starts_at",
+            reason="horizon",
+            days=salon.booking_horizon_days,
         )
 
 
@@ -224,12 +232,16 @@ def booking_create(
         if staff is not None:
             reason = schedule.check(staff.pk, starts_at, include_bookings=False)
             if reason is not None:
-                raise BookingInvalid(_REASON_MESSAGES[reason], field="starts_at")
+                raise BookingInvalid(_REASON_MESSAGES[reason], field="starts_at", reason=reason)
             candidates = [staff.pk]
         else:
             workable = [sid for sid in schedule.plans if schedule.check(sid, starts_at, include_bookings=False) is None]
             if not workable:
-                raise BookingInvalid("No staff member offering this service works at that time.", field="starts_at")
+                raise BookingInvalid(
+                    "No staff member offering this service works at that time.",
+                    field="starts_at",
+                    reason="outside_working_hours",
+                )
             # Only those who look free: the snapshot can miss a new booking, never invent one.
             candidates = [sid for sid in workable if schedule.check(sid, starts_at) != BUSY]
 
@@ -277,6 +289,8 @@ def _check_cancellation_notice(booking: Booking, now: datetime, *, override_poli
         raise BookingInvalid(
             f"Bookings can only be {verb} up to {booking.salon.cancellation_notice_hours} hours before the start.",
             field="starts_at",
+            reason="cancellation_notice",
+            hours=booking.salon.cancellation_notice_hours,
         )
 
 
@@ -317,7 +331,7 @@ def booking_reschedule(
             raise BookingInvalid(f"{target.name} does not offer {booking.service.name}.", field="staff")
         reason_code = schedule.check(target.pk, starts_at, include_bookings=False)
         if reason_code is not None:
-            raise BookingInvalid(_REASON_MESSAGES[reason_code], field="starts_at")
+            raise BookingInvalid(_REASON_MESSAGES[reason_code], field="starts_at", reason=reason_code)
 
         before = booking.snapshot()
         plan = schedule.plans[target.pk]

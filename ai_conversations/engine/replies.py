@@ -87,6 +87,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "pt": "Desculpe, não consegui: {reason}",
         "de": "Das hat leider nicht geklappt: {reason}",
     },
+    # Why bookings refused, by BookingInvalid.reason (anything else falls back to its English message).
+    "reason_past": {
+        "en": "that time is in the past.",
+        "es": "esa hora ya pasó.",
+        "pt": "esse horário já passou.",
+        "de": "diese Zeit liegt in der Vergangenheit.",
+    },
+    "reason_min_notice": {
+        "en": "bookings need at least {minutes} minutes' notice.",
+        "es": "las reservas necesitan al menos {minutes} minutos de antelación.",
+        "pt": "as marcações precisam de pelo menos {minutes} minutos de antecedência.",
+        "de": "Termine brauchen mindestens {minutes} Minuten Vorlauf.",
+    },
+    "reason_horizon": {
+        "en": "bookings can be made at most {days} days ahead.",
+        "es": "solo se puede reservar con {days} días de antelación como máximo.",
+        "pt": "só é possível marcar com até {days} dias de antecedência.",
+        "de": "Termine können höchstens {days} Tage im Voraus gebucht werden.",
+    },
+    "reason_cancellation_notice": {
+        "en": "changes and cancellations are only possible up to {hours} hours before the appointment.",
+        "es": "solo se puede cambiar o cancelar hasta {hours} horas antes de la cita.",
+        "pt": "só é possível alterar ou cancelar até {hours} horas antes da marcação.",
+        "de": "Änderungen und Stornierungen sind nur bis {hours} Stunden vor dem Termin möglich.",
+    },
+    "reason_outside_working_hours": {
+        "en": "nobody works at that time.",
+        "es": "a esa hora no trabaja nadie.",
+        "pt": "não há ninguém a trabalhar a essa hora.",
+        "de": "zu dieser Zeit arbeitet niemand.",
+    },
+    "reason_time_off": {
+        "en": "we are not available then.",
+        "es": "no estamos disponibles en ese momento.",
+        "pt": "não estamos disponíveis nesse momento.",
+        "de": "zu dieser Zeit sind wir nicht da.",
+    },
     "declined": {
         "en": "No problem. Tell me another day or time whenever you like.",
         "es": "Sin problema. Dime otro día u hora cuando quieras.",

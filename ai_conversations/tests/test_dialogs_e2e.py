@@ -245,3 +245,15 @@ def test_booking_on_a_dst_change_day_lands_at_the_right_utc_instant(chat, assist
     booking = Booking.all_salons.get(salon=assistant_salon)
     expected_offset = timedelta(hours=2) if season == "spring" else timedelta(hours=1)
     assert booking.starts_at == datetime.combine(day, time(10), tzinfo=UTC) - expected_offset
+
+
+def test_a_refusal_reaches_the_customer_in_their_language(chat, assistant_salon):
+    from salons.models import Salon
+
+    me = customer_row(assistant_salon, name="Lucía Pérez")
+    booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
+    Salon.objects.filter(pk=assistant_salon.pk).update(cancellation_notice_hours=24 * 7)
+    [reply] = chat(name="Lucía Pérez").say(f"Hola, quiero cancelar mi cita {booking.code}").replies
+    booking.refresh_from_db()
+    assert booking.status == "pending"
+    assert "168 horas antes" in text_of(reply) and "Bookings can only" not in text_of(reply)
