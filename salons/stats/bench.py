@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import uuid
-from urllib.parse import quote
 
 import psycopg
 from cryptography.fernet import Fernet
@@ -20,22 +19,14 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
+from config.db.urls import sibling_database_url
+
 CHILD_FLAG = "CHAIRSIDE_BENCH_CHILD"
 RESULT_PREFIX = "BENCHJSON "
 
 
 def bench_db_name(scale: int) -> str:
     return f"chairside_bench_s{scale}"
-
-
-def database_url(name: str) -> str:
-    params = connection.settings_dict
-    user = quote(params.get("USER") or "", safe="")
-    password = quote(params.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = quote(params.get("HOST") or "", safe="")
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{name}"
 
 
 def _admin() -> psycopg.Connection:
@@ -60,7 +51,7 @@ def child_env(db_name: str, **extra: str) -> dict[str, str]:
     env.update(
         {
             CHILD_FLAG: "1",
-            "DATABASE_URL": database_url(db_name),
+            "DATABASE_URL": sibling_database_url(db_name),
             "REDIS_URL": settings.REDIS_URL,
             "CACHE_KEY_PREFIX": f"{db_name}-{uuid.uuid4().hex[:6]}",  # cached stats never leak between runs
             "CHAIRSIDE_NO_EMBEDDED": "1",

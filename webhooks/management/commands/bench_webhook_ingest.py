@@ -19,7 +19,6 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 from cryptography.fernet import Fernet
@@ -27,6 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from config.db.urls import sibling_database_url
 from webhooks.bench import loadgen
 from webhooks.bench.views import BASELINE_TABLE
 from webhooks.relay import plain_connection_params
@@ -53,16 +53,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _database_url(name: str) -> str:
-    params = connection.settings_dict
-    user = quote(params.get("USER") or "", safe="")
-    password = quote(params.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = quote(params.get("HOST") or "", safe="")
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{name}"
 
 
 def bodies(count: int, *, run: str, customers: int = 50) -> list[tuple[str, bytes]]:
@@ -155,7 +145,7 @@ class Command(BaseCommand):
             DJANGO_SETTINGS_MODULE="webhooks.bench.settings",
             DEBUG="0",
             CHAIRSIDE_NO_EMBEDDED="1",
-            DATABASE_URL=_database_url(self.db_name),
+            DATABASE_URL=sibling_database_url(self.db_name),
             REDIS_URL=settings.REDIS_URL,
             SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
             FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
