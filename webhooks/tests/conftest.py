@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from salons.tests.factories import SalonFactory
 from webhooks.services import sign
@@ -77,12 +81,53 @@ def fixture_salon(db):
     return SalonFactory(phone_number_id=PHONE_NUMBER_ID, waba_id=WABA_ID)
 
 
+@dataclass
+class WsgiResponse:
+    status_code: int
+    content: bytes
+    headers: dict
+
+
+def wsgi_post(path: str, body: bytes, headers: dict[str, str]) -> WsgiResponse:
+    """POST through the project's real WSGI application (``config.wsgi``, the webhook's fast path included)."""
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "443",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "https",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "REMOTE_ADDR": "127.0.0.1",
+        **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()},
+    }
+    started: dict = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started["status"], started["headers"] = int(status.split()[0]), dict(response_headers)
+
+    # As Django's test client does: the test's transaction must survive the request's connection handling.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        content = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return WsgiResponse(started["status"], content, started["headers"])
+
+
 @pytest.fixture
-def post_signed(client):
-    """POST a body the way Meta does: raw bytes, signed with the current app secret (or the one given)."""
+def post_signed():
+    """POST a body the way Meta does (raw bytes, signed with the app secret or the one given), through the WSGI app."""
 
     def _post(body: bytes, *, secret: str = SECRET, signature: str | None = None):
         header = signature if signature is not None else sign(body=body, secret=secret)
-        return client.post(URL, data=body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=header)
+        return wsgi_post(URL, body, {"X-Hub-Signature-256": header} if header else {})
 
     return _post

@@ -109,11 +109,22 @@ def test_body_of_three_megabytes_is_accepted(post_signed):
     assert WebhookEvent.objects.get().body_bytes == body
 
 
-def test_body_over_the_limit_is_refused_and_not_stored(post_signed, settings):
+def test_body_over_the_limit_is_refused_and_not_stored(post_signed, client, settings):
     body = b"{" + b" " * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b"}"
-    assert post_signed(body).status_code == 400
+    assert post_signed(body).status_code == 413  # the fast path (what gunicorn and runserver serve)
+    assert client.post(URL, data=body, content_type="application/json").status_code == 400  # the Django view
     assert not WebhookEvent.objects.exists()
 
 
 def test_other_methods_are_not_allowed(client):
     assert client.put(URL, data=b"{}").status_code == 405
+
+
+def test_missing_signature_on_the_fast_path_is_401_and_other_requests_reach_django(client):
+    from webhooks.tests.conftest import wsgi_post
+
+    response = wsgi_post(URL, fixture_body("inbound_text.body"), {"X-Request-ID": "meta-delivery-1"})
+    assert response.status_code == 401 and response.headers["X-Request-ID"] == "meta-delivery-1"
+    assert not WebhookEvent.objects.exists()
+    # Anything but the webhook POST goes through Django and its middleware as usual.
+    assert wsgi_post("/api/v1/me/", b"{}", {}).status_code == 401
