@@ -57,6 +57,7 @@ class ScriptedReply:
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
+    disable_nagle_algorithm = True  # no ~40 ms Nagle/delayed-ACK stall between headers and body
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return

@@ -188,6 +188,9 @@ class FakeGraphState:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Keep-alive with headers and body written separately: without TCP_NODELAY, Nagle plus the client's delayed ACK
+    # held every response for ~40 ms (measured: 44 ms per request, 0.5 ms with it).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("fake graph: " + format, *args)
