@@ -236,8 +236,17 @@ def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None
             event = _locked(event_id, attempt)
             if event is None:
                 return None
-            _apply(event, resolver or SalonResolver())
-            event.save(update_fields=_OUTCOME_FIELDS)
+            if attempt > max_attempts():
+                # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
+                _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
+                return event.status
+            event.results, event.salon_ids = _process_items(event, resolver or SalonResolver())
+            failed = [key for key, outcome in event.results.items() if outcome["status"] == ItemStatus.FAILED]
+            _finish(
+                event,
+                _event_status(event.results),
+                f"{len(failed)} item(s) failed: {', '.join(failed[:20])}" if failed else "",
+            )
             return event.status
     except Exception as exc:
         # Not an item's failure (those are contained by their savepoints) but the walk's own: everything this attempt
@@ -249,59 +258,6 @@ def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None
                 return None
             _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
             return event.status
-
-
-def _apply(event: WebhookEvent, resolver: SalonResolver) -> None:
-    """Run the event's items (each in its own savepoint) and decide its outcome; the caller writes the event."""
-    if event.attempts > max_attempts():
-        # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
-        _decide(event, EventStatus.FAILED, f"gave up: the worker was lost on {event.attempts - 1} attempts")
-        return
-    event.results, event.salon_ids = _process_items(event, resolver)
-    failed = [key for key, outcome in event.results.items() if outcome["status"] == ItemStatus.FAILED]
-    _decide(
-        event,
-        _event_status(event.results),
-        f"{len(failed)} item(s) failed: {', '.join(failed[:20])}" if failed else "",
-    )
-
-
-def events_process_batch(*, claimed: list[tuple[int, int]], resolver: SalonResolver | None = None) -> int:
-    """Process a claimed batch in one transaction: one lock query, a savepoint per event, one UPDATE for all.
-
-    The same guarantees as ``event_process`` one by one (fencing by attempt, items in their own savepoints, an
-    event's writes and its outcome commit together), with a third of the per-event round trips. An error outside
-    any event (the connection, the final UPDATE) rolls the whole batch back; its leases expire and it is redone.
-    Returns how many events got an outcome.
-    """
-    if not claimed:
-        return 0
-    resolver = resolver or SalonResolver()
-    attempts = dict(claimed)
-    with transaction.atomic():
-        skip_commit_flush()
-        events = list(
-            WebhookEvent.objects.select_for_update()
-            .filter(pk__in=list(attempts), status=EventStatus.PROCESSING)
-            .only(*_PROCESSING_FIELDS)
-            .order_by("pk")
-        )
-        done = []
-        for event in events:
-            if event.attempts != attempts[event.pk]:
-                continue  # the lease was lost and someone else claimed it since: fenced off
-            before = (event.results, event.salon_ids)
-            try:
-                with transaction.atomic():
-                    _apply(event, resolver)
-            except Exception as exc:  # the walk's own failure: the event's savepoint is rolled back, it is retried
-                logger.exception("webhook event failed", extra={"event_id": event.pk, "attempt": event.attempts})
-                # What earlier attempts recorded stays true; nothing of this attempt was kept.
-                event.results, event.salon_ids = before
-                _decide(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
-            done.append(event)
-        WebhookEvent.objects.bulk_update(done, _OUTCOME_FIELDS)
-    return len(done)
 
 
 def skip_commit_flush() -> None:
@@ -334,15 +290,12 @@ def async_commits():
                 cursor.execute("RESET synchronous_commit")
 
 
-# Only what processing reads (not the hash, the error or the old timestamps).
-_PROCESSING_FIELDS = ("id", "body", "received_at", "status", "attempts", "results", "salon_ids")
-
-
 def _locked(event_id: int, attempt: int) -> WebhookEvent | None:
+    # Only what processing reads (not the hash, the error or the old timestamps): this runs once per event.
     return (
         WebhookEvent.objects.select_for_update()
         .filter(pk=event_id, status=EventStatus.PROCESSING, attempts=attempt)
-        .only(*_PROCESSING_FIELDS)
+        .only("id", "body", "received_at", "status", "attempts", "results", "salon_ids")
         .first()
     )
 
@@ -359,16 +312,7 @@ def _process_items(event: WebhookEvent, resolver: SalonResolver) -> tuple[dict, 
     return results, salon_ids
 
 
-_OUTCOME_FIELDS = ["status", "last_error", "next_attempt_at", "processed_at", "results", "salon_ids"]
-
-
 def _finish(event: WebhookEvent, status: str, error: str) -> None:
-    _decide(event, status, error)
-    event.save(update_fields=_OUTCOME_FIELDS)
-
-
-def _decide(event: WebhookEvent, status: str, error: str) -> None:
-    """Set the event's outcome (done, or failed and due again after the backoff); the caller writes it."""
     now = timezone.now()
     event.status, event.last_error = status, error
     retry = status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED) and event.attempts < max_attempts()
@@ -385,3 +329,4 @@ def _decide(event: WebhookEvent, status: str, error: str) -> None:
                 "webhook event failed after its last attempt",
                 extra={"event_id": event.pk, "attempts": event.attempts, "error": error[:300]},
             )
+    event.save(update_fields=["status", "last_error", "next_attempt_at", "processed_at", "results", "salon_ids"])

@@ -18,7 +18,7 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from webhooks.processor import async_commits, events_process_batch, skip_commit_flush
+from webhooks.processor import SalonResolver, async_commits, event_process, skip_commit_flush
 from webhooks.services import NOTIFY_CHANNEL
 
 logger = logging.getLogger("chairside.webhooks.relay")
@@ -87,13 +87,16 @@ def events_drain(
 
 
 def _process_batch(claimed: list[tuple[int, int]]) -> int:
-    try:
-        return events_process_batch(claimed=claimed)
-    except Exception:
-        # A database-level failure: the batch keeps its leases and is reclaimed when they expire.
-        logger.exception("webhook batch processing crashed", extra={"events": len(claimed)})
-        close_old_connections()
-        return 0
+    done, resolver = 0, SalonResolver()
+    for event_id, attempt in claimed:
+        try:
+            event_process(event_id=event_id, attempt=attempt, resolver=resolver)
+            done += 1
+        except Exception:
+            # A database-level failure: the event keeps its lease and is reclaimed when it expires.
+            logger.exception("webhook event processing crashed", extra={"event_id": event_id})
+            close_old_connections()
+    return done
 
 
 class Relay:
