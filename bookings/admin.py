@@ -6,12 +6,10 @@ confirm, complete, mark no-show or cancel through their services; the change for
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -168,17 +166,6 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/bookings/booking/change_list.html"
 
     # --- add: through the service; change: notes only ---------------------------------------------------------
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Times are typed and shown on the salon's wall clock (its time zone), not the server's UTC.
-        if object_id:
-            obj = self.get_object(request, unquote(object_id))
-            salon = obj.salon if obj is not None else None
-        else:
-            allowed = member_salon_ids(request, self.admin_write_role)
-            salon = Salon.objects.filter(pk=allowed[0]).first() if len(allowed) == 1 else None
-        with timezone.override(salon.tz) if salon is not None else nullcontext():
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = BookingAddForm

@@ -14,6 +14,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
 from salons.tenancy.scope import TenantModel, salon_scope
@@ -193,7 +194,8 @@ class TenantAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The whole add/change view runs in the row's salon scope, so anything Django loads through a model's
-        # default manager (inline pk fields, raw-id widgets, unique checks) is that salon's and nobody else's.
+        # default manager (inline pk fields, raw-id widgets, unique checks) is that salon's and nobody else's, and in
+        # its time zone, so times are typed and shown on the salon's wall clock rather than the server's UTC.
         if object_id:
             obj = self.get_object(request, unquote(object_id))
             salon = obj.salon if obj is not None else None
@@ -203,7 +205,7 @@ class TenantAdminMixin:
             salon = Salon.objects.filter(pk=allowed[0]).first() if single else None
         if salon is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with salon_scope(salon):
+        with salon_scope(salon), timezone.override(salon.tz):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
