@@ -133,6 +133,13 @@ if _db.get("HOST", "").startswith("%2F"):
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})
+# Server-side parameter binding lets psycopg prepare a statement after DB_PREPARE_THRESHOLD runs on a connection, so
+# the hot paths (webhook ingest and processing, availability) skip PostgreSQL's planning, which costs more than the
+# execution itself for most of our lookups (measured 0.95 ms planning vs 0.1 ms execution). Behind a PgBouncer in
+# transaction mode without max_prepared_statements, set DB_PREPARE_THRESHOLD to an empty value (never prepare).
+_db["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
+_prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="2")
+_db["OPTIONS"].setdefault("prepare_threshold", int(_prepare_threshold) if _prepare_threshold else None)
 _db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_chairside")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,17 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from webhooks import metrics
-from webhooks.models import EventStatus, ItemStatus, WebhookEvent
+from webhooks.models import EventStatus, ItemStatus
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -224,40 +225,87 @@ def _event_status(results: dict) -> str:
     return EventStatus.PROCESSED
 
 
-def event_process(*, event_id: int, attempt: int, resolver: SalonResolver | None = None) -> str | None:
-    """Process one claimed event. ``attempt`` is the claim's fencing token: if the lease was lost and someone else
-    claimed the event meanwhile, this returns None and does nothing. Everything the items wrote and the event's new
-    status commit together, so a crash at any point leaves the event to be reclaimed, never half-applied.
+class ClaimedEvent(NamedTuple):
+    """What the relay's claim returns for one event: enough to process it without reading the row again."""
 
-    ``resolver`` may be shared by the events of one claimed batch (one salon lookup per number per batch)."""
+    event_id: int
+    attempt: int  # the claim's fencing token
+    body: bytes
+    results: dict
+    received_at: datetime
+
+
+class LeaseLost(Exception):
+    """The event was claimed again by someone else (our lease expired): everything this attempt did is rolled back."""
+
+
+_LOAD = """
+SELECT id, attempts, body, results, received_at FROM webhooks_webhookevent
+WHERE id = %s AND status = 'processing' AND attempts = %s
+"""
+
+
+def claimed_event(row: tuple) -> ClaimedEvent:
+    event_id, attempt, body, results, received_at = row
+    if isinstance(results, str | bytes):  # Django's psycopg adapters leave jsonb as text for JSONField to parse
+        results = json.loads(results)
+    return ClaimedEvent(event_id, attempt, bytes(body or b""), results or {}, received_at)
+
+
+def _load(event_id: int, attempt: int) -> ClaimedEvent | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOAD, [event_id, attempt])
+        row = cursor.fetchone()
+    return claimed_event(row) if row else None
+
+
+def event_process(
+    *,
+    event_id: int,
+    attempt: int,
+    resolver: SalonResolver | None = None,
+    claimed: ClaimedEvent | None = None,
+) -> str | None:
+    """Process one claimed event. ``attempt`` is the claim's fencing token: if the lease was lost and someone else
+    claimed the event meanwhile, this returns None and nothing it did is kept. Everything the items wrote and the
+    event's new status commit together, so a crash at any point leaves the event to be reclaimed, never half-applied.
+
+    The fence is the final UPDATE of the event (``WHERE attempts = <our attempt>``), not a lock taken up front: the
+    claim already returned the body, so the happy path reads nothing. A stale worker's item writes wait at worst on
+    the new owner's row locks, and its final UPDATE matches no row, so its transaction is rolled back.
+
+    ``claimed`` is what the relay's claim returned (the body is then not read again); ``resolver`` may be shared by
+    the events of one claimed batch (one salon lookup per number per batch)."""
+    event = claimed if claimed is not None else _load(event_id, attempt)
+    if event is None:
+        return None
     try:
         with transaction.atomic():
             skip_commit_flush()
-            event = _locked(event_id, attempt)
-            if event is None:
-                return None
             if attempt > max_attempts():
                 # The worker died on every try (the lease kept expiring): stop here and leave it to an operator.
-                _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
-                return event.status
-            event.results, event.salon_ids = _process_items(event, resolver or SalonResolver())
-            failed = [key for key, outcome in event.results.items() if outcome["status"] == ItemStatus.FAILED]
-            _finish(
+                return _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
+            results, salon_ids = _process_items(event, resolver or SalonResolver())
+            failed = [key for key, outcome in results.items() if outcome["status"] == ItemStatus.FAILED]
+            return _finish(
                 event,
-                _event_status(event.results),
+                _event_status(results),
                 f"{len(failed)} item(s) failed: {', '.join(failed[:20])}" if failed else "",
+                results=results,
+                salon_ids=salon_ids,
             )
-            return event.status
+    except LeaseLost:
+        logger.info("webhook event lease lost: rolled back", extra={"event_id": event_id, "attempt": attempt})
+        return None
     except Exception as exc:
         # Not an item's failure (those are contained by their savepoints) but the walk's own: everything this attempt
         # wrote is rolled back with the transaction above; record the failure (and the retry) on its own.
         logger.exception("webhook event failed", extra={"event_id": event_id, "attempt": attempt})
-        with transaction.atomic():
-            event = _locked(event_id, attempt)
-            if event is None:
-                return None
-            _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
-            return event.status
+        try:
+            with transaction.atomic():
+                return _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
+        except LeaseLost:
+            return None
 
 
 def skip_commit_flush() -> None:
@@ -290,43 +338,60 @@ def async_commits():
                 cursor.execute("RESET synchronous_commit")
 
 
-def _locked(event_id: int, attempt: int) -> WebhookEvent | None:
-    # Only what processing reads (not the hash, the error or the old timestamps): this runs once per event.
-    return (
-        WebhookEvent.objects.select_for_update()
-        .filter(pk=event_id, status=EventStatus.PROCESSING, attempts=attempt)
-        .only("id", "body", "received_at", "status", "attempts", "results", "salon_ids")
-        .first()
-    )
-
-
-def _process_items(event: WebhookEvent, resolver: SalonResolver) -> tuple[dict, list]:
-    payload = json.loads(event.body_bytes)
+def _process_items(event: ClaimedEvent, resolver: SalonResolver) -> tuple[dict, list]:
+    payload = json.loads(event.body)
     if not isinstance(payload, dict):
         raise ValueError("body is JSON but not an object")
     previous, results, salon_ids = event.results or {}, {}, []
     for item in walk(payload, resolver):
-        results[item.key] = _run_item(item, _as_dict(previous.get(item.key)), event.attempts)
+        results[item.key] = _run_item(item, _as_dict(previous.get(item.key)), event.attempt)
         if item.salon is not None and item.salon.pk not in salon_ids:
             salon_ids.append(item.salon.pk)
     return results, salon_ids
 
 
-def _finish(event: WebhookEvent, status: str, error: str) -> None:
+# One statement, fenced by the claim's attempt number. results and salon_ids stay as they are when not given (the
+# give-up and walk-failure paths keep what an earlier attempt recorded).
+_FINISH = """
+UPDATE webhooks_webhookevent
+SET status = %s, last_error = %s, next_attempt_at = %s, processed_at = %s,
+    results = COALESCE(%s::jsonb, results), salon_ids = COALESCE(%s::uuid[], salon_ids)
+WHERE id = %s AND status = 'processing' AND attempts = %s
+"""
+
+
+def _finish(
+    event: ClaimedEvent, status: str, error: str, *, results: dict | None = None, salon_ids: list | None = None
+) -> str:
+    """Record the attempt's outcome (and schedule the retry); raises LeaseLost if the event is no longer ours."""
     now = timezone.now()
-    event.status, event.last_error = status, error
-    retry = status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED) and event.attempts < max_attempts()
+    retry = status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED) and event.attempt < max_attempts()
+    next_attempt_at, processed_at = (now + retry_delay(event.attempt), None) if retry else (None, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINISH,
+            [
+                status,
+                error,
+                next_attempt_at,
+                processed_at,
+                None if results is None else json.dumps(results, cls=DjangoJSONEncoder),
+                salon_ids,
+                event.event_id,
+                event.attempt,
+            ],
+        )
+        if cursor.rowcount != 1:
+            raise LeaseLost(f"event {event.event_id}: attempt {event.attempt} is no longer the current claim")
     if retry:
-        event.next_attempt_at = now + retry_delay(event.attempts)
         metrics.RETRIED.inc()
     else:
-        event.next_attempt_at, event.processed_at = None, now
         metrics.PROCESSED.labels(status).inc()
         metrics.LAG.observe(max((now - event.received_at).total_seconds(), 0.0))
         if status in (EventStatus.FAILED, EventStatus.PARTIALLY_FAILED):
             metrics.FAILED.inc()
             logger.error(
                 "webhook event failed after its last attempt",
-                extra={"event_id": event.pk, "attempts": event.attempts, "error": error[:300]},
+                extra={"event_id": event.event_id, "attempts": event.attempt, "error": error[:300]},
             )
-    event.save(update_fields=["status", "last_error", "next_attempt_at", "processed_at", "results", "salon_ids"])
+    return status

@@ -18,7 +18,15 @@ import psycopg
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
-from webhooks.processor import SalonResolver, async_commits, event_process, skip_commit_flush
+from config.coalesce import coalescing
+from webhooks.processor import (
+    ClaimedEvent,
+    SalonResolver,
+    async_commits,
+    claimed_event,
+    event_process,
+    skip_commit_flush,
+)
 from webhooks.services import NOTIFY_CHANNEL
 
 logger = logging.getLogger("chairside.webhooks.relay")
@@ -37,7 +45,7 @@ SET status = 'processing',
     next_attempt_at = statement_timestamp() + make_interval(secs => %s)
 FROM due
 WHERE event.id = due.id
-RETURNING event.id, event.attempts
+RETURNING event.id, event.attempts, event.body, event.results, event.received_at
 """
 
 
@@ -55,8 +63,8 @@ def lease_seconds() -> float:
     return getattr(settings, "WEBHOOKS_LEASE_SECONDS", 60.0)
 
 
-def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[tuple[int, int]]:
-    """Claim up to ``limit`` due events (oldest first) for this worker: (event id, attempt) pairs.
+def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[ClaimedEvent]:
+    """Claim up to ``limit`` due events (oldest first) for this worker, with what processing them needs.
 
     The claim commits at once (autocommit), so other relays skip these rows; if this worker dies, the lease
     (``next_attempt_at`` = now + lease) expires and the events are claimed again."""
@@ -65,7 +73,7 @@ def events_claim(*, limit: int, min_age_seconds: float = 0.0) -> list[tuple[int,
     with transaction.atomic(), connection.cursor() as cursor:
         skip_commit_flush()  # a claim lost in a crash just leaves the events due
         cursor.execute(_CLAIM.format(extra=extra), [*params, limit, lease_seconds()])
-        return sorted(cursor.fetchall())
+        return sorted(claimed_event(row) for row in cursor.fetchall())
 
 
 def events_drain(
@@ -75,26 +83,30 @@ def events_drain(
     min_age_seconds: float = 0.0,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Claim and process batches until nothing is due (or time is up); returns how many events were processed."""
+    """Claim and process batches until nothing is due (or time is up); returns how many events were processed.
+
+    Each batch's after-commit side effects (the assistant's reply tasks, stats cache versions) are published together
+    when the batch ends (``config.coalesce``), not once per event."""
     started, done = time.monotonic(), 0
     with async_commits():
         while not should_stop():
-            claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
-            done += _process_batch(claimed)
+            with coalescing():
+                claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
+                done += _process_batch(claimed)
             if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
                 break
     return done
 
 
-def _process_batch(claimed: list[tuple[int, int]]) -> int:
+def _process_batch(claimed: list[ClaimedEvent]) -> int:
     done, resolver = 0, SalonResolver()
-    for event_id, attempt in claimed:
+    for event in claimed:
         try:
-            event_process(event_id=event_id, attempt=attempt, resolver=resolver)
+            event_process(event_id=event.event_id, attempt=event.attempt, resolver=resolver, claimed=event)
             done += 1
         except Exception:
             # A database-level failure: the event keeps its lease and is reclaimed when it expires.
-            logger.exception("webhook event processing crashed", extra={"event_id": event_id})
+            logger.exception("webhook event processing crashed", extra={"event_id": event.event_id})
             close_old_connections()
     return done
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from config.coalesce import coalesced
+
 logger = logging.getLogger("chairside.stats")
 
 # A cached answer also expires on its own: rows the signals do not see (bulk updates) are never staler than this.
@@ -19,12 +21,23 @@ def _version_key(salon_id: uuid.UUID | str) -> str:
     return f"stats:version:{salon_id}"
 
 
+@coalesced("stats_version_bump")
+def _stats_versions_bump(salon_ids: list[uuid.UUID | str]) -> None:
+    # Once per salon, in one round trip: inside config.coalesce.coalescing() (the webhook relay's batches) this gets
+    # every salon a batch touched, instead of one INCR per committed message.
+    keys = list(dict.fromkeys(cache.make_key(_version_key(salon_id)) for salon_id in salon_ids))
+    try:
+        pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
+        for key in keys:
+            pipeline.incr(key)
+        pipeline.execute()
+    except Exception:  # the cache degrades to misses everywhere else too
+        logger.warning("stats version bump failed", extra={"salon_ids": [str(x) for x in salon_ids]}, exc_info=True)
+
+
 def stats_version_bump(salon_id: uuid.UUID | str) -> None:
     """Make every cached stats answer of the salon stale (one Redis INCR; a Redis outage is logged, not raised)."""
-    try:
-        cache.client.get_client(write=True).incr(cache.make_key(_version_key(salon_id)))
-    except Exception:  # the cache degrades to misses everywhere else too
-        logger.warning("stats version bump failed", extra={"salon_id": str(salon_id)}, exc_info=True)
+    _stats_versions_bump(salon_id)
 
 
 def stats_cached(salon_id: uuid.UUID | str, key: str, compute: Callable[[], Any]) -> Any:

@@ -45,12 +45,13 @@ def assert_each_processed_exactly_once(wamids: list[str]) -> None:
 def test_claim_takes_due_events_oldest_first_and_leases_them(post_signed, fixture_salon):
     receive(post_signed, 5)
     first = events_claim(limit=3)
-    assert [attempt for _, attempt in first] == [1, 1, 1]
+    assert [claim.attempt for claim in first] == [1, 1, 1]
+    assert all(claim.body.startswith(b"{") and claim.results == {} for claim in first)  # nothing to read again
     assert first == sorted(first)
     second = events_claim(limit=10)
-    assert {i for i, _ in first}.isdisjoint({i for i, _ in second}) and len(second) == 2
+    assert {c.event_id for c in first}.isdisjoint({c.event_id for c in second}) and len(second) == 2
     assert events_claim(limit=10) == []  # all leased
-    leased = WebhookEvent.objects.get(pk=first[0][0])
+    leased = WebhookEvent.objects.get(pk=first[0].event_id)
     assert leased.status == EventStatus.PROCESSING
     assert leased.next_attempt_at > timezone.now() + timedelta(seconds=30)
 
@@ -64,7 +65,7 @@ def test_worker_that_claims_a_batch_and_dies_loses_nothing(post_signed, fixture_
     expire_leases()
     assert events_drain() == 5
     assert_each_processed_exactly_once(wamids)
-    assert set(WebhookEvent.objects.filter(pk__in=[i for i, _ in claimed]).values_list("attempts", flat=True)) == {2}
+    assert set(WebhookEvent.objects.filter(pk__in=[c.event_id for c in claimed]).values_list("attempts", flat=True)) == {2}
 
 
 def test_worker_killed_in_the_middle_of_an_event_rolls_back_and_the_event_is_redone(
@@ -96,12 +97,29 @@ def test_worker_killed_in_the_middle_of_an_event_rolls_back_and_the_event_is_red
 
 def test_stale_claim_after_a_lost_lease_does_nothing(post_signed, fixture_salon):
     wamids = receive(post_signed, 1)
-    [(event_id, slow_attempt)] = events_claim(limit=1)  # a slow worker ...
+    [slow] = events_claim(limit=1)  # a slow worker ...
+    event_id, slow_attempt = slow.event_id, slow.attempt
     expire_leases()
-    [(same_id, attempt)] = events_claim(limit=1)  # ... loses its lease to another one
+    [current] = events_claim(limit=1)  # ... loses its lease to another one
+    same_id, attempt = current.event_id, current.attempt
     assert same_id == event_id and attempt == slow_attempt + 1
     assert event_process(event_id=event_id, attempt=attempt) == EventStatus.PROCESSED
     assert event_process(event_id=event_id, attempt=slow_attempt) is None  # the slow one wakes up: fenced off
+    assert_each_processed_exactly_once(wamids)
+
+
+def test_stale_worker_with_the_body_in_hand_is_fenced_by_the_final_update(post_signed, fixture_salon):
+    wamids = receive(post_signed, 1)
+    [slow] = events_claim(limit=1)
+    expire_leases()
+    [current] = events_claim(limit=1)
+    # The slow worker wakes up first and processes the body its claim returned: its final UPDATE matches no row, so
+    # everything it wrote is rolled back ...
+    assert event_process(event_id=slow.event_id, attempt=slow.attempt, claimed=slow) is None
+    assert not Message.all_salons.exists()
+    assert WebhookEvent.objects.get().status == EventStatus.PROCESSING
+    # ... and the current owner applies it exactly once.
+    assert event_process(event_id=current.event_id, attempt=current.attempt, claimed=current) == EventStatus.PROCESSED
     assert_each_processed_exactly_once(wamids)
 
 
@@ -111,7 +129,8 @@ def test_event_whose_worker_keeps_dying_is_given_up_after_the_last_attempt(post_
     for _ in range(2):
         events_claim(limit=1)
         expire_leases()
-    [(event_id, attempt)] = events_claim(limit=1)
+    [claim] = events_claim(limit=1)
+    event_id, attempt = claim.event_id, claim.attempt
     assert attempt == 3
     assert event_process(event_id=event_id, attempt=attempt) == EventStatus.FAILED
     event = WebhookEvent.objects.get()
