@@ -54,7 +54,9 @@ class Coalesced:
                 try:
                     self._flush(items)
                 except Exception:  # a side effect must not turn committed work into a failure
-                    logger.exception("coalesced side effect failed", extra={"name": self.name, "items": len(items)})
+                    logger.exception(
+                        "coalesced side effect failed", extra={"side_effect": self.name, "items": len(items)}
+                    )
 
 
 def coalesced(name: str) -> Callable[[Callable[[list[Any]], None]], Coalesced]:

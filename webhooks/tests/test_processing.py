@@ -399,3 +399,38 @@ def test_status_for_a_message_we_never_sent_is_let_go_after_the_retries(post_sig
     event.refresh_from_db()
     assert event.status == EventStatus.PROCESSED
     assert next(iter(event.results.values()))["note"] == "unknown wamid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_publishes_its_replies_and_stats_bumps_once_after_the_events_committed(post_signed, monkeypatch):
+    from celery.app.task import Task
+
+    from salons.stats import cache as stats_cache
+
+    salon = SalonFactory(phone_number_id=PHONE_NUMBER_ID)
+    published, bumps = [], []
+
+    def publish(task, args=None, kwargs=None, **options):
+        # Published after the events committed: another connection already sees every message it names.
+        ids = kwargs.get("message_ids") or [kwargs["message_id"]]
+        assert Message.all_salons.filter(pk__in=ids).count() == len(ids)
+        published.append((task.name, kwargs))
+
+    monkeypatch.setattr(Task, "apply_async", publish)
+    monkeypatch.setattr(stats_cache._stats_versions_bump, "_flush", bumps.append)
+    for n in range(12):
+        message = text_message(f"wamid.BATCH{n:02d}", sender=f"4917{n:08d}")
+        body = body_of(payload_of(messages_change(messages=[message])))
+        assert post_signed(body).status_code == 200
+
+    assert events_drain(batch_size=50) == 12
+
+    inbound = [str(pk) for pk in Message.all_salons.order_by("pk").values_list("pk", flat=True)]
+    assert len(inbound) == 12
+    # One task per 10 messages of a salon, in arrival order, instead of 12 publishes.
+    assert published == [
+        ("ai_conversations.tasks.assistant_reply", {"salon_id": str(salon.pk), "message_ids": inbound[:10]}),
+        ("ai_conversations.tasks.assistant_reply", {"salon_id": str(salon.pk), "message_ids": inbound[10:]}),
+    ]
+    # One flush of the stats versions for the whole batch (Message and Customer saves), not one INCR per row.
+    assert len(bumps) == 1 and set(bumps[0]) == {salon.pk}

@@ -65,7 +65,8 @@ def test_worker_that_claims_a_batch_and_dies_loses_nothing(post_signed, fixture_
     expire_leases()
     assert events_drain() == 5
     assert_each_processed_exactly_once(wamids)
-    assert set(WebhookEvent.objects.filter(pk__in=[c.event_id for c in claimed]).values_list("attempts", flat=True)) == {2}
+    redone = WebhookEvent.objects.filter(pk__in=[c.event_id for c in claimed])
+    assert set(redone.values_list("attempts", flat=True)) == {2}
 
 
 def test_worker_killed_in_the_middle_of_an_event_rolls_back_and_the_event_is_redone(
