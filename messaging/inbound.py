@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from messaging.errors import WindowClosed
@@ -29,6 +28,7 @@ from messaging.pricing import cost_for
 from messaging.services import conversation_for_customer, message_send_text
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon, normalize_phone
+from salons.tenancy.sql import TenantSQL, columns, insert_ignoring_conflict, instance
 
 logger = logging.getLogger("chairside.messaging")
 
@@ -137,22 +137,45 @@ def _customer_complete(customer: Customer | None, *, wa_id: str, profile_name: s
     return customer
 
 
+# The hot path of every inbound message as fixed, prepared statements (salons.tenancy.sql): the ORM compiled these
+# three queries anew for every message, which cost more CPU than everything else the relay does per message.
+_CONVERSATION_WITH_CUSTOMER = TenantSQL(
+    f"""
+    SELECT {columns(Conversation, "c")}, {columns(Customer, "cu")}
+    FROM {Conversation._meta.db_table} c JOIN {Customer._meta.db_table} cu ON cu.id = c.customer_id
+    WHERE c.salon_id = %(salon)s AND cu.salon_id = %(salon)s AND cu.wa_id = %(wa_id)s
+    """  # noqa: S608 (identifiers from the models; every value is a parameter)
+)
+_CONVERSATION_FIELDS = len(Conversation._meta.concrete_fields)
+# The conflict target of the constraint message_unique_salon_wamid.
+_WAMID_CONFLICT = "(salon_id, wamid) WHERE wamid IS NOT NULL"
+# GREATEST ignores NULLs: a first message sets the times, a late (reordered) one never moves them back.
+_CONVERSATION_INBOUND = TenantSQL(
+    f"""
+    UPDATE {Conversation._meta.db_table}
+    SET message_count = message_count + 1, inbound_count = inbound_count + 1,
+        last_inbound_at = GREATEST(last_inbound_at, %(sent_at)s),
+        window_expires_at = GREATEST(window_expires_at, %(expires)s),
+        last_message_at = %(now)s
+    WHERE id = %(id)s AND salon_id = %(salon)s
+    """  # noqa: S608 (identifiers from the models; every value is a parameter)
+)
+
+
 def _customer_and_conversation(*, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
     """Both rows in one query for a known customer (the hot path of every inbound message)."""
-    try:
-        # get(), not first(): unique per salon, and no ORDER BY to plan and compile on the hottest query.
-        conversation = Conversation.objects.select_related("customer").get(customer__wa_id=wa_id) if wa_id else None
-    except Conversation.DoesNotExist:
-        conversation = None
-    if conversation is not None:
+    row = _CONVERSATION_WITH_CUSTOMER.rows(wa_id=wa_id)[0:1] if wa_id else []
+    if row:
+        conversation = instance(Conversation, row[0][:_CONVERSATION_FIELDS])
+        conversation.customer = instance(Customer, row[0][_CONVERSATION_FIELDS:])
         return _customer_complete(conversation.customer, wa_id=wa_id, profile_name=profile_name), conversation
     customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
     return customer, conversation_for_customer(customer=customer)
 
 
 # No savepoint of its own: the dispatcher runs every item in a savepoint already, and a failure here must roll the
-# whole item back anyway. The hot path is three statements: the customer with their conversation, the INSERT (in a
-# savepoint, so a concurrent duplicate wamid is absorbed) and the window UPDATE.
+# whole item back anyway. The hot path is three statements: the customer with their conversation, the INSERT (a
+# duplicate wamid, even one arriving concurrently, is absorbed by ON CONFLICT DO NOTHING) and the window UPDATE.
 @transaction.atomic(savepoint=False)
 def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> InboundResult:
     """Store one inbound message, open the 24 h window, and handle STOP/START. A duplicate wamid changes nothing."""
@@ -169,31 +192,24 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     sent_at = _timestamp(message.get("timestamp"))
     context_id = (message.get("context") or {}).get("id")
     reply_to = Message.objects.filter(wamid=context_id).first() if context_id else None
-    try:
-        with transaction.atomic():
-            stored = Message.objects.create(
-                conversation=conversation,
-                customer=customer,
-                direction=Direction.INBOUND,
-                type=type_,
-                body=message,
-                preview=_preview(message, type_)[:300],
-                wamid=wamid,
-                status=MessageStatus.RECEIVED,
-                received_at=sent_at,
-                reply_to=reply_to,
-            )
-    except IntegrityError:  # a redelivery (or the same wamid arriving concurrently): nothing changes
+    stored = Message(
+        conversation=conversation,
+        customer=customer,
+        direction=Direction.INBOUND,
+        type=type_,
+        body=message,
+        preview=_preview(message, type_)[:300],
+        wamid=wamid,
+        status=MessageStatus.RECEIVED,
+        received_at=sent_at,
+        reply_to=reply_to,
+    )
+    if not insert_ignoring_conflict(stored, conflict=_WAMID_CONFLICT):
+        # A redelivery (or the same wamid arriving concurrently): nothing changes.
         return InboundResult(message=Message.objects.get(wamid=wamid), created=False)
     expires = sent_at + CUSTOMER_SERVICE_WINDOW
     now = timezone.now()
-    Conversation.objects.filter(pk=conversation.pk).update(
-        message_count=F("message_count") + 1,
-        inbound_count=F("inbound_count") + 1,
-        last_inbound_at=Greatest(F("last_inbound_at"), sent_at) if conversation.last_inbound_at else sent_at,
-        window_expires_at=Greatest(F("window_expires_at"), expires) if conversation.window_expires_at else expires,
-        last_message_at=now,
-    )
+    _CONVERSATION_INBOUND.execute(sent_at=sent_at, expires=expires, now=now, id=conversation.pk)
     # The same values the UPDATE wrote, without reading the row back.
     conversation.message_count += 1
     conversation.inbound_count += 1
