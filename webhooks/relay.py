@@ -112,10 +112,23 @@ def _process_batch(claimed: list[ClaimedEvent]) -> int:
 
 
 class Relay:
-    """The long-running relay loop: drain, then sleep until a NOTIFY arrives or ``poll_interval`` passes."""
+    """The long-running relay loop: drain, then sleep until a NOTIFY arrives or the poll interval passes.
 
-    def __init__(self, *, batch_size: int = 50, poll_interval: float = 0.2, listen: bool = True) -> None:
+    The poll adapts to the traffic: after a drain that found work the relay looks again after ``busy_poll_interval``
+    (events are arriving: a short wait keeps the lag near the processing time), after an empty one it waits
+    ``poll_interval``. Ingest does not NOTIFY by default (see webhooks.services), so this poll is what bounds the lag.
+    """
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 50,
+        poll_interval: float = 0.2,
+        busy_poll_interval: float = 0.02,
+        listen: bool = True,
+    ) -> None:
         self.batch_size, self.poll_interval, self.listen = batch_size, poll_interval, listen
+        self.busy_poll_interval = min(busy_poll_interval, poll_interval)
         self._stop = threading.Event()
         self._listener: psycopg.Connection | None = None
 
@@ -137,15 +150,15 @@ class Relay:
             logger.warning("LISTEN failed: polling only", exc_info=True)
             return None
 
-    def _wait(self) -> None:
+    def _wait(self, timeout: float) -> None:
         if self._listener is None:
             self._listener = self._connect_listener()
         if self._listener is None:
-            self._stop.wait(self.poll_interval)
+            self._stop.wait(timeout)
             return
         try:
-            # Returns at the first batch of notifications (all that are queued) or after the poll interval.
-            for _ in self._listener.notifies(timeout=self.poll_interval, stop_after=1):
+            # Returns at the first batch of notifications (all that are queued) or after the timeout.
+            for _ in self._listener.notifies(timeout=timeout, stop_after=1):
                 pass
         except psycopg.Error:
             logger.warning("LISTEN connection lost: reconnecting", exc_info=True)
@@ -167,7 +180,7 @@ class Relay:
             if max_idle_loops is not None and idle >= max_idle_loops:
                 break
             if not self._stop.is_set():
-                self._wait()
+                self._wait(self.busy_poll_interval if processed else self.poll_interval)
         if self._listener is not None:
             self._listener.close()
         logger.info("webhook relay stopped")

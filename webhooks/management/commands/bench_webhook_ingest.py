@@ -92,6 +92,7 @@ class Command(BaseCommand):
         parser.add_argument("--lag-seconds", type=float, default=10.0, help="Length of the lag phase (default 10).")
         parser.add_argument("--relays", type=int, default=2, help="Relay processes in the lag phase (default 2).")
         parser.add_argument("--skip-lag", action="store_true")
+        parser.add_argument("--skip-ingest", action="store_true", help="Only the lag phase.")
         parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database for inspection.")
 
     def handle(self, *args, **options):
@@ -111,7 +112,8 @@ class Command(BaseCommand):
             self._manage("migrate", "--noinput", "-v", "0")
             self._prepare_database()
             self._start_gunicorn()
-            self._measure_ingest()
+            if not options["skip_ingest"]:
+                self._measure_ingest()
             if not options["skip_lag"]:
                 self._measure_lag()
         finally:

@@ -12,7 +12,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=50, help="Events claimed per batch (default 50).")
-        parser.add_argument("--poll-interval", type=float, default=0.2, help="Seconds between polls (default 0.2).")
+        parser.add_argument(
+            "--poll-interval", type=float, default=0.2, help="Seconds between polls when idle (default 0.2)."
+        )
+        parser.add_argument(
+            "--busy-poll-interval",
+            type=float,
+            default=0.02,
+            help="Seconds before the next poll after one that found work (default 0.02).",
+        )
         parser.add_argument("--no-listen", action="store_true", help="Poll only, without LISTEN/NOTIFY.")
         parser.add_argument("--metrics-port", type=int, default=0, help="Serve Prometheus metrics on this port.")
         parser.add_argument("--once", action="store_true", help="Drain what is due now, then exit.")
@@ -23,7 +31,10 @@ class Command(BaseCommand):
 
             start_http_server(options["metrics_port"], addr="127.0.0.1")
         relay = Relay(
-            batch_size=options["batch_size"], poll_interval=options["poll_interval"], listen=not options["no_listen"]
+            batch_size=options["batch_size"],
+            poll_interval=options["poll_interval"],
+            busy_poll_interval=options["busy_poll_interval"],
+            listen=not options["no_listen"],
         )
         relay.install_signal_handlers()
         relay.run(max_idle_loops=1 if options["once"] else None)
