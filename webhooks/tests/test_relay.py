@@ -147,6 +147,17 @@ def test_relay_loop_drains_and_stops_when_idle(post_signed, fixture_salon):
     assert_each_processed_exactly_once(wamids)
 
 
+def test_relay_polls_again_quickly_while_events_arrive_and_slowly_when_idle(post_signed, fixture_salon, monkeypatch):
+    from webhooks.relay import Relay
+
+    relay = Relay(batch_size=50, poll_interval=0.2, busy_poll_interval=0.02, listen=False)
+    waits = []
+    monkeypatch.setattr(relay, "_wait", waits.append)
+    receive(post_signed, 2)
+    relay.run(max_idle_loops=2)  # work, nothing, nothing
+    assert waits == [0.02, 0.2]
+
+
 def test_safety_net_task_processes_only_what_waited_a_few_seconds(post_signed, fixture_salon):
     old, new = receive(post_signed, 1, "wamid.OLD"), receive(post_signed, 1, "wamid.NEW")
     old_event = WebhookEvent.objects.order_by("pk").first()
