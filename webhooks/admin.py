@@ -37,7 +37,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ("id", "received_at", "status", "attempts", "next_attempt_at", "item_count", "size")
     list_filter = ("status", SalonFilter, ("received_at", admin.DateFieldListFilter))
     date_hierarchy = "received_at"
-    search_fields = ("=id", "=body_sha256")
+    search_fields = ("=id",)  # and the body's SHA-256 in hex (get_search_results)
     readonly_fields = (
         "received_at",
         "status",
@@ -47,10 +47,10 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "last_error",
         "salons",
         "results_pretty",
-        "body_sha256",
+        "body_hash",
         "body_pretty",
     )
-    exclude = ("body", "results", "salon_ids")
+    exclude = ("body", "body_sha256", "results", "salon_ids")
     actions = ("replay",)
     show_full_result_count = False
 
@@ -72,6 +72,20 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        """An id, or the SHA-256 of a body in hex (what an operator has from a log line or a redelivery)."""
+        term = search_term.strip().lower()
+        if len(term) == 64:
+            try:
+                return queryset.filter(body_sha256=bytes.fromhex(term)), False
+            except ValueError:
+                pass
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="body SHA-256")
+    def body_hash(self, obj: WebhookEvent) -> str:
+        return bytes(obj.body_sha256 or b"").hex()
 
     @admin.display(description="items")
     def item_count(self, obj: WebhookEvent) -> int:

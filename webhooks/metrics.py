@@ -9,6 +9,10 @@ RECEIVED = Counter(
     "Signed webhook POSTs, by outcome (stored, duplicate = byte-identical redelivery absorbed, not_json).",
     ["outcome"],
 )
+# Bound once: the request path increments one of these per POST without a label lookup.
+RECEIVED_STORED, RECEIVED_DUPLICATE, RECEIVED_NOT_JSON = (
+    RECEIVED.labels(outcome) for outcome in ("stored", "duplicate", "not_json")
+)
 INVALID_SIGNATURE = Counter(
     "chairside_webhook_invalid_signature_total",
     "Webhook POSTs refused before storing, by reason (missing = 401, mismatch = 403).",

@@ -33,12 +33,12 @@ WITH inserted AS (
     ON CONFLICT (body_sha256) DO NOTHING
     RETURNING id
 )
-SELECT id, pg_notify('chairside_webhooks', '') FROM inserted
+SELECT pg_notify('chairside_webhooks', '') FROM inserted
 """
+# No RETURNING: the row count says stored (1) or absorbed duplicate (0), and nothing needs the id.
 _INSERT = """
 INSERT INTO webhooks_webhookevent (body, body_sha256) VALUES (%s, %s)
 ON CONFLICT (body_sha256) DO NOTHING
-RETURNING id
 """
 _INSERT_FAILED = """
 INSERT INTO webhooks_webhookevent (body, body_sha256, status, next_attempt_at, last_error, processed_at)
@@ -70,12 +70,13 @@ def sign(*, body: bytes, secret: str) -> str:
 
 @dataclass(frozen=True)
 class IngestResult:
-    event_id: int | None  # None: a byte-identical body was already stored
+    stored: bool  # False: a byte-identical body was already stored (a redelivery, absorbed)
     error: str = ""  # non-empty: the body was stored as failed (not a JSON object)
+    event_id: int | None = None  # known (and logged) only for a body stored as failed
 
     @property
     def duplicate(self) -> bool:
-        return self.event_id is None
+        return not self.stored
 
 
 def _not_a_webhook_payload(body: bytes) -> str:
@@ -95,17 +96,21 @@ def event_ingest(*, body: bytes) -> IngestResult:
     A redelivery of the same bytes is absorbed by the unique body hash. A body that is not a JSON object is stored as
     failed (kept for inspection) and reported back so the view can answer 400.
     """
-    digest = hashlib.sha256(body).hexdigest()
+    digest = hashlib.sha256(body).digest()
     error = _not_a_webhook_payload(body)
     with connection.cursor() as cursor:
         if error:
             cursor.execute(_INSERT_FAILED, [body, digest, error])
+            row = cursor.fetchone()
+            result = IngestResult(stored=row is not None, error=error, event_id=row[0] if row else None)
         else:
             notify = getattr(settings, "WEBHOOKS_NOTIFY", False)
             cursor.execute(_INSERT_AND_NOTIFY if notify else _INSERT, [body, digest])
-        row = cursor.fetchone()
-    result = IngestResult(event_id=row[0] if row else None, error=error)
-    metrics.RECEIVED.labels("not_json" if error else "duplicate" if result.duplicate else "stored").inc()
+            result = IngestResult(stored=cursor.rowcount == 1)
+    if error:
+        metrics.RECEIVED_NOT_JSON.inc()
+    else:
+        (metrics.RECEIVED_STORED if result.stored else metrics.RECEIVED_DUPLICATE).inc()
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -33,6 +35,10 @@ def test_superuser_lists_filters_and_reads_the_raw_body(client, processed_event,
     page = client.get(reverse("admin:webhooks_webhookevent_change", args=[processed_event.pk]))
     assert page.status_code == 200
     assert "João Müller" in page.content.decode()
+    digest = hashlib.sha256(fixture_body("inbound_text_non_ascii.body")).hexdigest()
+    assert digest in page.content.decode()  # the hash as an operator reads it
+    for term, found in ((digest.upper(), 1), ("0" * 64, 0), (str(processed_event.pk), 1), ("z" * 64, 0)):
+        assert client.get(changelist, {"q": term}).context["cl"].result_count == found, term
 
 
 def test_replay_action_makes_the_event_due_again(client, processed_event):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 
@@ -89,7 +90,7 @@ def test_valid_post_is_stored_raw_with_hash_and_due_now(post_signed):
     assert event.status == EventStatus.RECEIVED
     assert event.attempts == 0
     assert event.received_at is not None and event.next_attempt_at == event.received_at
-    assert len(event.body_sha256) == 64
+    assert bytes(event.body_sha256) == hashlib.sha256(body).digest()  # 32 raw bytes
     assert metric("chairside_webhook_received_total", outcome="stored") == before + 1
 
 
