@@ -6,10 +6,12 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -90,6 +92,21 @@ def _not_a_webhook_payload(body: bytes) -> str:
     return ""
 
 
+@contextmanager
+def _driver_cursor() -> Iterator[psycopg.Cursor]:
+    """A plain psycopg cursor on Django's connection, for the one INSERT of the webhook's request path.
+
+    Django's cursor wrapper, and django-prometheus' per-query counters and histogram in it, cost as much CPU as the
+    HMAC, the hash and the JSON check together (measured in process, interleaved: 0.309 vs 0.269 ms per POST).
+    ``chairside_webhook_received_total`` counts these statements instead. What Django's wrapper does for
+    correctness is kept: the idle-aware health check before use, and ``wrap_database_errors``, which turns driver
+    errors into Django's and marks the connection so that the end of the request closes a broken one."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def event_ingest(*, body: bytes) -> IngestResult:
     """Store a signed webhook body: one INSERT (a single statement is its own transaction), nothing else.
 
@@ -98,13 +115,14 @@ def event_ingest(*, body: bytes) -> IngestResult:
     """
     digest = hashlib.sha256(body).digest()
     error = _not_a_webhook_payload(body)
-    with connection.cursor() as cursor:
-        if error:
+    if error:
+        with connection.cursor() as cursor:
             cursor.execute(_INSERT_FAILED, [body, digest, error])
             row = cursor.fetchone()
             result = IngestResult(stored=row is not None, error=error, event_id=row[0] if row else None)
-        else:
-            notify = getattr(settings, "WEBHOOKS_NOTIFY", False)
+    else:
+        notify = getattr(settings, "WEBHOOKS_NOTIFY", False)
+        with _driver_cursor() as cursor:
             cursor.execute(_INSERT_AND_NOTIFY if notify else _INSERT, [body, digest])
             result = IngestResult(stored=cursor.rowcount == 1)
     if error:
