@@ -1,4 +1,4 @@
-"""The project's URLs plus the bench baseline: a bare insert-only endpoint served under the same settings."""
+"""The bench URLconf: the baseline view first (a bare Django project would have only it), then the project's URLs."""
 
 from django.urls import path
 
@@ -6,6 +6,6 @@ from config.urls import urlpatterns as project_urlpatterns
 from webhooks.bench import views
 
 urlpatterns = [
-    *project_urlpatterns,
     path("bench/baseline-insert/", views.baseline_insert),
+    *project_urlpatterns,
 ]

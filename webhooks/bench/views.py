@@ -1,4 +1,4 @@
-"""The benchmark's baseline table; the endpoint itself is served by webhooks.bench.wsgi (as lean as the webhook)."""
+"""The benchmark's baseline: a bare Django insert-only view (served without middleware by webhooks.bench.wsgi)."""
 
 from django.db import connection
 from django.http import HttpResponse
