@@ -15,7 +15,7 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 # connection (accept, close, and the client's reconnect). gthread keeps connections alive (Meta's deliveries and a
 # proxy's upstream pool reuse them): measured on 2 cores, 1750 vs 1537 webhook POSTs/s (bench/RESULTS.md). With the
 # default one thread a worker still runs one request at a time (Django ORM, blocking I/O); scale with WEB_CONCURRENCY.
-# gunicorn[fast] (gunicorn_h1c, in requirements.txt) parses HTTP in C; gunicorn picks it up when it is installed.
+# gunicorn_h1c (requirements.txt; gunicorn's own C parser, picked up when installed) parses the HTTP requests.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
