@@ -7,4 +7,4 @@ class AiConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the coalesced reply publisher (config.coalesce) before the webhook relay opens its first batch.
-        from ai_conversations import services  # noqa: F401
+        from ai_conversations import enqueue  # noqa: F401

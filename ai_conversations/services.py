@@ -17,6 +17,7 @@ from ai_conversations.actions import Turn
 from ai_conversations.dialog import Reply, TurnResult, offline_turn
 from ai_conversations.engine.language import supported_language
 from ai_conversations.engine.replies import t
+from ai_conversations.enqueue import replies_publish
 from ai_conversations.models import (
     AIConversation,
     AIMessage,
@@ -26,7 +27,6 @@ from ai_conversations.models import (
     Provider,
 )
 from config.api import Conflict, DomainError
-from config.coalesce import coalesced
 from salons.models import Customer
 
 if TYPE_CHECKING:
@@ -38,33 +38,12 @@ logger = logging.getLogger("chairside.assistant")
 MAX_NOT_UNDERSTOOD = 2
 
 
-# Replies a single task answers at most, when the webhook relay coalesces a batch's enqueues: fewer publishes, and
-# still several workers answering a burst in parallel.
-REPLY_TASK_MAX_MESSAGES = 10
-
-
 def assistant_enqueue_reply(*, salon: Salon, message: Any) -> None:
     """Called by the webhooks dispatcher for each new inbound message; the reply is produced by a task after commit.
 
     Inside ``config.coalesce.coalescing()`` (the relay's batches) the enqueues of one batch are published together."""
     item = (str(salon.pk), str(message.pk))
-    transaction.on_commit(lambda: _assistant_replies_publish(item))
-
-
-@coalesced("assistant_replies_publish")
-def _assistant_replies_publish(items: list[tuple[str, str]]) -> None:
-    from ai_conversations.tasks import assistant_reply
-
-    by_salon: dict[str, list[str]] = {}
-    for salon_id, message_id in items:
-        by_salon.setdefault(salon_id, []).append(message_id)
-    for salon_id, message_ids in by_salon.items():
-        for start in range(0, len(message_ids), REPLY_TASK_MAX_MESSAGES):
-            chunk = message_ids[start : start + REPLY_TASK_MAX_MESSAGES]
-            if len(chunk) == 1:
-                assistant_reply.delay(salon_id=salon_id, message_id=chunk[0])
-            else:
-                assistant_reply.delay(salon_id=salon_id, message_ids=chunk)
+    transaction.on_commit(lambda: replies_publish(item))
 
 
 # --- lookups ----------------------------------------------------------------------------------------------------
