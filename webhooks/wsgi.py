@@ -3,8 +3,16 @@
 Meta's deliveries are the highest-volume request Chairside serves, and they need none of what the middleware stack
 does (sessions, auth, CSRF, messages, static files, host and HTTPS checks: the HMAC signature is the authentication).
 In process the stack costs about as much as the signature check and the INSERT together, so this wrapper answers that
-one route itself, with the same function the Django view uses (``webhooks.views.receive_post``), inside Django's
-request lifecycle signals (so database connections are reused and health-checked exactly as for other requests).
+one route itself, with the same function the Django view uses (``webhooks.views.receive_post``).
+
+Around it, the fast path does what Django's request signals do for the database, and only that:
+``close_old_connections()`` before and after. That keeps connections reused within ``CONN_MAX_AGE``, drops broken
+ones, and re-arms the idle-aware health check. It does not send ``request_started``/``request_finished``. The rest of
+what those signals trigger does not apply to this path: the DEBUG query log, cache connections (none are used here)
+and the URLconf reset (none is set). Dispatching them cost 18 % of a gunicorn worker's CPU per webhook POST (measured
+alternately in one worker: 0.665 ms per POST with the signals, 0.547 ms without). Tests patch this module's
+``close_old_connections``, just as Django's test client disconnects it from the signals, so that their transaction
+survives the request.
 Every other request, and the GET handshake, goes to Django unchanged.
 """
 
@@ -15,7 +23,7 @@ import re
 import uuid
 
 from django.conf import settings
-from django.core import signals
+from django.db import close_old_connections
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -37,7 +45,7 @@ class WebhookFastPath:
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
-        signals.request_started.send(sender=self.__class__, environ=environ)
+        close_old_connections()  # what request_started does for the database
         try:
             status, text = self._handle(environ, receive_post)
         except Exception:
@@ -45,7 +53,7 @@ class WebhookFastPath:
             logger.exception("webhook fast path failed")
             status, text = 500, ""
         finally:
-            signals.request_finished.send(sender=self.__class__)
+            close_old_connections()  # what request_finished does for the database
             request_id_var.reset(token)
         payload = text.encode()
         start_response(

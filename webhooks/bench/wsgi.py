@@ -4,16 +4,16 @@
   request handling (HttpRequest, URL resolution, the view, HttpResponse) with no middleware at all, and a view that
   INSERTs the body with Django's connection. ``ratio`` in the BENCH line is measured against this.
 - ``POST /bench/floor-insert/``: the floor, stricter than the issue asks. No Django request handling: read the body
-  and INSERT it inside the request lifecycle signals, exactly the frame the webhook's fast path runs in, with no
-  signature, hash or JSON check. The webhook against this shows what its own code costs (printed as a second line).
+  and INSERT it with Django's connection between the two ``close_old_connections()`` calls, exactly the frame the
+  webhook's fast path runs in, with no signature, hash or JSON check. The webhook against this shows what its own
+  code costs (printed as a second line).
 
 Both run in the same gunicorn workers, with the same settings, as the webhook.
 """
 
-from django.core import signals
 from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import close_old_connections, connection
 
 from config.wsgi import application as project_application
 from webhooks.bench.views import BASELINE_TABLE
@@ -34,13 +34,13 @@ bare_django = BareDjangoHandler()
 
 
 def floor(environ, start_response):
-    signals.request_started.send(sender=None, environ=environ)
+    close_old_connections()
     try:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {BASELINE_TABLE} (body) VALUES (%s)", [body])  # noqa: S608
     finally:
-        signals.request_finished.send(sender=None)
+        close_old_connections()
     start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])
     return [b""]
 

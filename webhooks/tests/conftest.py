@@ -7,6 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -88,8 +89,11 @@ class WsgiResponse:
     headers: dict
 
 
-def wsgi_post(path: str, body: bytes, headers: dict[str, str]) -> WsgiResponse:
-    """POST through the project's real WSGI application (``config.wsgi``, the webhook's fast path included)."""
+def wsgi_post(path: str, body: bytes, headers: dict[str, str], *, connection_handling=lambda: None) -> WsgiResponse:
+    """POST through the project's real WSGI application (``config.wsgi``, the webhook's fast path included).
+
+    ``connection_handling`` stands in for the fast path's own ``close_old_connections`` call: a no-op by default,
+    so that the test's transaction survives the request, as Django's test client arranges for the request signals."""
     from config.wsgi import application
 
     environ = {
@@ -111,11 +115,13 @@ def wsgi_post(path: str, body: bytes, headers: dict[str, str]) -> WsgiResponse:
     def start_response(status, response_headers, exc_info=None):
         started["status"], started["headers"] = int(status.split()[0]), dict(response_headers)
 
-    # As Django's test client does: the test's transaction must survive the request's connection handling.
+    # As Django's test client does: the test's transaction must survive the request's connection handling (the fast
+    # path calls close_old_connections itself; other requests reach Django and its request signals).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(application(environ, start_response))
+        with mock.patch("webhooks.wsgi.close_old_connections", connection_handling):
+            content = b"".join(application(environ, start_response))
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

@@ -10,7 +10,17 @@ import pytest
 from prometheus_client import REGISTRY
 
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tests.conftest import URL, body_of, fixture_body, messages_change, payload_of, text_message
+from webhooks.services import sign
+from webhooks.tests.conftest import (
+    SECRET,
+    URL,
+    body_of,
+    fixture_body,
+    messages_change,
+    payload_of,
+    text_message,
+    wsgi_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +156,16 @@ def test_a_database_failure_is_a_500_that_stores_nothing_and_marks_the_connectio
     # Translated into Django's error and flagged: the end of the request closes a broken connection.
     assert connection.errors_occurred
     connection.errors_occurred = False
+
+
+def test_fast_path_handles_the_database_connection_around_the_post_as_a_request_would():
+    calls = []
+    body = fixture_body("inbound_text.body")
+    response = wsgi_post(
+        URL,
+        body,
+        {"X-Hub-Signature-256": sign(body=body, secret=SECRET)},
+        connection_handling=lambda: calls.append("close_old_connections"),
+    )
+    assert response.status_code == 200
+    assert calls == ["close_old_connections", "close_old_connections"]  # before and after, as the signals would
