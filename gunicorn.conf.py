@@ -11,10 +11,12 @@ from gunicorn.glogging import Logger
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# gthread, not sync: a sync worker closes the connection after every response, so each webhook POST paid for a new TCP
-# connection (accept, close, and the client's reconnect). gthread keeps connections alive (Meta's deliveries and a
-# proxy's upstream pool reuse them): measured on 2 cores, 1750 vs 1537 webhook POSTs/s (bench/RESULTS.md). With the
-# default one thread a worker still runs one request at a time (Django ORM, blocking I/O); scale with WEB_CONCURRENCY.
+# gthread, not sync: a sync worker closes the connection after every response, so each webhook POST pays for a new TCP
+# connection (accept, close, and the client's reconnect). gthread keeps connections alive, so Meta's deliveries and a
+# proxy's upstream pool can reuse them. On 2 cores gthread gave 1750 webhook POSTs/s against 1537 for sync. After the
+# request path got cheaper the two were within the VM's noise (1457–1524 against 1464–1670), and sync had the lower
+# p99 (bench/RESULTS.md). With the default one thread, a worker still runs one request at a time (Django ORM,
+# blocking I/O); scale with WEB_CONCURRENCY. GUNICORN_WORKER_CLASS=sync goes back.
 # gunicorn_h1c (requirements.txt; gunicorn's own C parser, picked up when installed) parses the HTTP requests.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
