@@ -134,7 +134,7 @@ _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})
 # Server-side parameter binding lets psycopg prepare a statement after DB_PREPARE_THRESHOLD runs on a connection, so
-# the hot paths (webhook ingest and processing, availability) skip PostgreSQL's planning, which costs more than the
+# the hot paths (webhook ingest and processing) skip PostgreSQL's planning, which costs more than the
 # execution itself for most of our lookups (measured 0.95 ms planning vs 0.1 ms execution). Behind a PgBouncer in
 # transaction mode without max_prepared_statements, set DB_PREPARE_THRESHOLD to an empty value (never prepare).
 _db["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))

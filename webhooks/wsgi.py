@@ -19,8 +19,6 @@ Every other request, and the GET handshake, goes to Django unchanged.
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -28,7 +26,6 @@ from django.db import close_old_connections
 logger = logging.getLogger("chairside.webhooks")
 
 WEBHOOK_PATH = "/webhooks/whatsapp/"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Payload Too Large"}
 
 
@@ -39,11 +36,10 @@ class WebhookFastPath:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != self.path:
             return self.app(environ, start_response)
-        from config.logging import request_id_var
+        from config.logging import request_id_for, request_id_var
         from webhooks.views import receive_post
 
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         token = request_id_var.set(request_id)
         close_old_connections()  # what request_started does for the database
         try:
