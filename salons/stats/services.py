@@ -6,11 +6,13 @@ from datetime import date, datetime, timedelta
 from functools import cache, partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from salons.models import Customer, Salon, SalonDailyStats
 from salons.stats.cache import stats_version_bump
+from salons.tenancy import salon_scope
+from salons.tenancy.sql import TenantSQL
 
 # Replies later than this are not a "response" to the customer's turn (the customer-service window is 24 h).
 RESPONSE_HORIZON = timedelta(hours=24)
@@ -65,7 +67,7 @@ WITH bookings AS (
            coalesce(sum(price) FILTER (WHERE on_day AND status = %(completed)s AND currency = %(currency)s), 0)
                AS revenue
     FROM (SELECT *, starts_at >= %(start)s AND starts_at < %(end)s AS on_day FROM {booking}
-          WHERE salon_id = %(salon_id)s
+          WHERE salon_id = %(salon)s
             AND ((starts_at >= %(start)s AND starts_at < %(end)s)
                  -- created/confirmed/cancelled times are all <= updated_at: the bound only narrows the scan
                  OR (updated_at >= %(start)s AND ((created_at >= %(start)s AND created_at < %(end)s)
@@ -73,14 +75,14 @@ WITH bookings AS (
                      OR (cancelled_at >= %(start)s AND cancelled_at < %(end)s))))) AS b
 ), customers AS (
     SELECT count(*) AS new_customers FROM {customer}
-    WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+    WHERE salon_id = %(salon)s AND created_at >= %(start)s AND created_at < %(end)s
 ), messages AS (
     SELECT count(*) FILTER (WHERE direction = %(inbound)s) AS messages_in,
            count(*) FILTER (WHERE direction = %(outbound)s) AS messages_out,
            count(*) FILTER (WHERE direction = %(outbound)s AND type = %(template)s) AS templates_sent,
            -- cost belongs to the day the message was sent, whenever Meta's pricing status arrives
            coalesce(sum(cost) FILTER (WHERE cost_currency = %(currency)s), 0) AS whatsapp_cost
-    FROM {message} WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+    FROM {message} WHERE salon_id = %(salon)s AND created_at >= %(start)s AND created_at < %(end)s
 ), flow AS (
     SELECT direction, created_at,
            lag(direction) OVER w AS previous_direction,
@@ -89,7 +91,7 @@ WITH bookings AS (
            min(created_at) FILTER (WHERE direction = %(outbound)s)
                OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_outbound_at
     FROM {message}
-    WHERE salon_id = %(salon_id)s AND created_at >= %(lookback)s AND created_at < %(lookahead)s
+    WHERE salon_id = %(salon)s AND created_at >= %(lookback)s AND created_at < %(lookahead)s
     WINDOW w AS (PARTITION BY conversation_id ORDER BY created_at, id)
 ), turns AS (
     SELECT previous_inbound_at IS NULL OR previous_inbound_at <= created_at - %(horizon)s AS opens_window,
@@ -106,35 +108,37 @@ WITH bookings AS (
     SELECT count(*) FILTER (WHERE direction = %(ai_outbound)s) AS ai_messages,
            coalesce(sum(prompt_tokens + completion_tokens), 0) AS ai_tokens,
            coalesce(sum(cost) FILTER (WHERE cost_currency = %(ai_currency)s), 0) AS ai_cost
-    FROM {aimessage} WHERE salon_id = %(salon_id)s AND created_at >= %(start)s AND created_at < %(end)s
+    FROM {aimessage} WHERE salon_id = %(salon)s AND created_at >= %(start)s AND created_at < %(end)s
 ), handoffs AS (
     SELECT count(*) AS handoffs FROM {aiconversation}
-    WHERE salon_id = %(salon_id)s AND handed_off_at >= %(start)s AND handed_off_at < %(end)s
+    WHERE salon_id = %(salon)s AND handed_off_at >= %(start)s AND handed_off_at < %(end)s
 )
 SELECT * FROM bookings, customers, messages, conversations, assistant, handoffs
 """
 
 
 @cache
-def _day_sql() -> str:
+def _day_statement() -> TenantSQL:
     from ai_conversations.models import AIConversation, AIMessage
     from bookings.models import Booking
     from messaging.models import Message
 
-    return _DAY_SQL.format(
-        booking=Booking._meta.db_table,
-        customer=Customer._meta.db_table,
-        message=Message._meta.db_table,
-        aimessage=AIMessage._meta.db_table,
-        aiconversation=AIConversation._meta.db_table,
+    return TenantSQL(
+        _DAY_SQL.format(
+            booking=Booking._meta.db_table,
+            customer=Customer._meta.db_table,
+            message=Message._meta.db_table,
+            aimessage=AIMessage._meta.db_table,
+            aiconversation=AIConversation._meta.db_table,
+        )
     )
 
 
 def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
     """The day's numbers (salon-local midnight to midnight) without storing them, in one SQL statement.
 
-    Raw SQL (the tenant filter is the explicit ``salon_id`` of every CTE): one round trip keeps today's live slice
-    of the stats API cheap.
+    Fixed SQL through ``salons.tenancy.sql.TenantSQL`` (every CTE filters on the salon in scope, entered here): one
+    round trip keeps today's live slice of the stats API cheap.
     """
     from ai_conversations.models import Direction as AIDirection
     from ai_conversations.providers import PRICE_CURRENCY
@@ -143,7 +147,6 @@ def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
 
     start, end = day_bounds(salon, day)
     params = {
-        "salon_id": salon.pk,
         "start": start,
         "end": end,
         "lookback": start - RESPONSE_HORIZON,
@@ -158,10 +161,8 @@ def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
         "ai_outbound": AIDirection.OUTBOUND.value,
         "ai_currency": PRICE_CURRENCY,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_day_sql(), params)
-        names = [column.name for column in cursor.description]
-        numbers = dict(zip(names, cursor.fetchone(), strict=True))
+    with salon_scope(salon):
+        numbers = _day_statement().first_as_dict(**params)
     numbers.update(
         revenue_currency=salon.currency, whatsapp_cost_currency=salon.currency, ai_cost_currency=PRICE_CURRENCY
     )

@@ -39,7 +39,7 @@ class TenantSQL:
     def __init__(self, sql: str) -> None:
         if SALON_PARAMETER not in sql:
             raise ImproperlyConfigured(f"tenant SQL must filter on {SALON_PARAMETER}: {sql[:80]!r}")
-        self.sql = " ".join(sql.split())  # one text per statement: psycopg prepares it once per connection
+        self.sql = sql  # one fixed text per statement: psycopg prepares it once per connection
 
     def _run(self, cursor: Any, params: dict[str, Any]) -> None:
         if "salon" in params:
@@ -50,6 +50,13 @@ class TenantSQL:
         with connection.cursor() as cursor:
             self._run(cursor, params)
             return cursor.fetchall()
+
+    def first_as_dict(self, **params: Any) -> dict[str, Any] | None:
+        """The first row as {column name: value}, or None."""
+        with connection.cursor() as cursor:
+            self._run(cursor, params)
+            row = cursor.fetchone()
+            return None if row is None else dict(zip([c.name for c in cursor.description], row, strict=True))
 
     def execute(self, **params: Any) -> int:
         """Run a write; returns the number of rows it touched."""

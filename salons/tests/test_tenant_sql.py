@@ -126,3 +126,15 @@ def test_insert_refuses_another_salons_row_inside_a_scope(two_salons):
     with salon_scope(mine.salon), pytest.raises(NoSalonInScope):
         insert_ignoring_conflict(message, conflict=WAMID_CONFLICT)
     assert not Message.all_salons.filter(wamid="wamid.SQL3").exists()
+
+
+def test_a_statement_is_run_as_written_comments_included_and_read_as_a_dict(two_salons):
+    mine, _ = two_salons
+    statement = TenantSQL(
+        """
+        SELECT count(*) AS customers  -- a comment must not swallow the rest of the statement
+        FROM salons_customer WHERE salon_id = %(salon)s
+        """
+    )
+    with salon_scope(mine.salon):
+        assert statement.first_as_dict() == {"customers": 1}
