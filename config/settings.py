@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "messaging",
     "ai_conversations",
     "webhooks",
+    "dbops",
 ]
 
 MIDDLEWARE = [

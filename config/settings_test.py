@@ -4,7 +4,9 @@ import os
 import uuid
 
 os.environ["CHAIRSIDE_TESTING"] = "1"
-os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
+# Unconditional: xdist workers inherit the controller's environment, and two workers sharing a prefix share throttle
+# counters (user ids repeat across their databases) and empty each other's keys.
+os.environ["CACHE_KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
 
 from config.settings import *  # noqa: F403
 

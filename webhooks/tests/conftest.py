@@ -13,6 +13,9 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+# Imported here, not inside a test: its first import runs django.setup(), whose logging dictConfig replaces the root
+# handlers, pytest's caplog handler among them, and a test that first touched it would capture no records.
+from config.wsgi import application
 from salons.tests.factories import SalonFactory
 from webhooks.services import sign
 
@@ -94,7 +97,6 @@ def wsgi_post(path: str, body: bytes, headers: dict[str, str], *, connection_han
 
     ``connection_handling`` stands in for the fast path's own ``close_old_connections`` call: a no-op by default,
     so that the test's transaction survives the request, as Django's test client arranges for the request signals."""
-    from config.wsgi import application
 
     environ = {
         "REQUEST_METHOD": "POST",
