@@ -16,6 +16,7 @@ from ai_conversations.engine import Understanding, understand
 from ai_conversations.engine.replies import STRINGS, WEEKDAYS, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from config.api import DomainError
+from salons.localization import salon_territory
 
 # WhatsApp limits (Cloud API): list row title 24, description 72, button title 20.
 ROW_TITLE = 24
@@ -144,6 +145,7 @@ class Dialog:
             tz=self.turn.tz,
             now=self.turn.now,
             language_hint=self.lang,
+            territory=salon_territory(self.turn.salon),
         )
         self.turn.language = understanding.language
         self.result.intent = understanding.intent

@@ -59,12 +59,14 @@ def understand(
     tz,
     now: datetime,
     language_hint: str = "en",
+    territory: str | None = None,
 ) -> Understanding:
-    """Language, intent and entities of ``text`` for a salon with these services and staff, in zone ``tz``."""
+    """Language, intent and entities of ``text`` for a salon with these services and staff, in zone ``tz`` and
+    country ``territory`` (how numeric dates are read)."""
     language = detect_language(text, fallback=language_hint)
     found_services = match_services(text, services)
     found_staff = match_staff(text, staff)
-    when = parse_when(text, language=language, tz=tz, now=now)
+    when = parse_when(text, language=language, tz=tz, now=now, territory=territory)
     codes = find_booking_codes(text)
     intent = classify_intent(text, has_service=bool(found_services), has_when=not when.is_empty)
     return Understanding(

@@ -10,6 +10,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ai_conversations.engine.text import blank_spans, keyword_regex, normalize, normalize_with_map, words
+from salons.localization import date_order
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,12 @@ _TIME_PATTERNS = [
         r"\s+(?P<h>\d{1,2})(?![\d:./])(?!\s*(?:st|nd|rd|th|de|of|\.)\b)"
     ),
 ]
+# Numeric dates: 04/12, 04/12/2026, 4-12-2026, 04.12. and 04.12.2026 (a dotted pair without the closing dot or a year
+# is a time, 14.30), 2026-12-04.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.:-])(?:(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})"
+    r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?(?P<dot>\.)?)(?![\d/:-]|\.\d)"
+)
 _DAY_CLEANUP = re.compile(r"(?<![a-z])dia\s+(?=\d)", re.IGNORECASE)
 
 
@@ -219,11 +226,41 @@ def _find_time(normalized: str) -> tuple[time | None, tuple[int, int] | None, st
     return None, None, part
 
 
-def parse_when(text: str, *, language: str, tz, now: datetime) -> WhenRequest:
+def _numeric_date(match: re.Match, order: str, today: date) -> date | None:
+    """The day a numeric date names, read in ``order`` (DMY/MDY); without a year, its next occurrence from today."""
+    if match.group("iso_y"):
+        year, month, day = int(match.group("iso_y")), int(match.group("iso_m")), int(match.group("iso_d"))
+    else:
+        if match.group("sep") == "-" and not match.group("y"):
+            return None  # 10-12 is a range
+        first, second = int(match.group("a")), int(match.group("b"))
+        day, month = (second, first) if order == "MDY" else (first, second)
+        year = int(match.group("y")) if match.group("y") else None
+        if year is not None and year < 100:
+            year += 2000
+    if year is not None:
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        return found if today <= found <= today + timedelta(days=400) else None
+    for candidate_year in (today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4):
+        try:
+            found = date(candidate_year, month, day)
+        except ValueError:
+            continue  # 29/02 outside a leap year: the next leap year, if within reach
+        if found >= today:
+            return found if found <= today + timedelta(days=400) else None
+    return None
+
+
+def parse_when(text: str, *, language: str, tz, now: datetime, territory: str | None = None) -> WhenRequest:
     """Date and time expressions ("tomorrow at 3pm", "viernes a las 10", "amanhã às 15h", "Montag 14 Uhr").
 
     Times come from patterns that know each language's habits; the date from dateparser (relative days, weekdays,
-    explicit dates) on the rest of the text, relative to ``now`` in the salon's zone ``tz``.
+    explicit dates) on the rest of the text, relative to ``now`` in the salon's zone ``tz``. Numeric dates ("04/12")
+    are read in the order of the salon's locale (``territory``: the salon's country): day first except where the
+    language is written month first there (English in the US).
     """
     from dateparser.search import search_dates
 
@@ -231,9 +268,23 @@ def parse_when(text: str, *, language: str, tz, now: datetime) -> WhenRequest:
     for code in find_booking_codes(text):
         # A code such as "15H30K" is not a time: blank it (same length, so spans stay valid).
         text = re.sub(re.escape(code), " " * len(code), text, flags=re.IGNORECASE)
+    order = date_order(language, territory)
+    numeric_day, numeric_text = None, None
+    for match in _NUMERIC_DATE.finditer(text):
+        if match.group("sep") == "." and not (match.group("y") or match.group("dot")):
+            continue  # 14.30 is a time
+        # Hidden from the time patterns (04.12. is not 04:12) and from dateparser: read here, in locale order, and a
+        # numeric pair that is no date here (10-12, 31/02) is no date for dateparser either.
+        text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
+        if numeric_day is None:
+            numeric_day = _numeric_date(match, order, now_local.date())
+            numeric_text = match.group().strip() if numeric_day is not None else None
     normalized, origin = normalize_with_map(text)
     at, span, part = _find_time(normalized)
     request = WhenRequest(at=at, part_of_day=part)
+    if numeric_day is not None:
+        request.day = numeric_day
+        request.matched.append(numeric_text)
     spans = []
     if span is not None:
         spans.append(span)
@@ -248,9 +299,10 @@ def parse_when(text: str, *, language: str, tz, now: datetime) -> WhenRequest:
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": now_local.replace(tzinfo=None),
+        "DATE_ORDER": order,
     }
     languages = [language] if language else None
-    found = search_dates(rest, languages=languages, settings=settings) or []
+    found = [] if request.day is not None else search_dates(rest, languages=languages, settings=settings) or []
     for matched_text, value in found:
         if len(matched_text.strip()) < 3 and not any(ch.isdigit() for ch in matched_text):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from ai_conversations.models import AIConversation, AIMessage, ConversationState
@@ -151,6 +152,29 @@ def test_reschedule_to_a_free_time_moves_the_booking(chat, assistant_salon):
     booking.refresh_from_db()
     assert booking.starts_at == at_local(assistant_salon, new_day, 16)
     assert booking.status == "pending" and booking.code in text_of(reply) and "16:00" in text_of(reply)
+
+
+@time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=UTC), tick=True)
+def test_a_numeric_date_is_read_day_first_in_a_german_salon(chat, assistant_salon):
+    # "04/12" in Berlin is 4 December, four days ahead; read as 12 April it was "no free time" or a far date.
+    customer = chat()
+    [question] = customer.say("Can I book a men's haircut on 04/12 at 16:00?").replies
+    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
+    customer.tap("book:yes", "Yes, book it")
+    booking = Booking.all_salons.get(salon=assistant_salon)
+    assert booking.starts_at == at_local(assistant_salon, datetime(2026, 12, 4).date(), 16)
+
+
+@time_machine.travel(datetime(2026, 11, 30, 9, 0, tzinfo=UTC), tick=True)
+def test_a_numeric_date_is_read_month_first_in_a_us_salon(chat, assistant_salon):
+    assistant_salon.timezone = "America/New_York"
+    assistant_salon.save(update_fields=["timezone"])
+    customer = chat()
+    [question] = customer.say("Can I book a men's haircut on 12/04 at 4pm?").replies
+    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
+    customer.tap("book:yes", "Yes, book it")
+    booking = Booking.all_salons.get(salon=assistant_salon)
+    assert booking.starts_at == at_local(assistant_salon, datetime(2026, 12, 4).date(), 16)
 
 
 def test_reschedule_without_a_time_offers_times_then_moves(chat, assistant_salon):

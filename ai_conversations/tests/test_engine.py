@@ -150,6 +150,39 @@ def test_dates_and_times_in_the_salon_zone_and_customer_language(text, language,
     assert (when.day, when.at) == (day, at)
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "territory", "day"),
+    [
+        ("Can I book a haircut on 04/12 at 16:00?", "en", "DE", date(2026, 12, 4)),
+        ("Can I book a haircut on 04/12 at 16:00?", "en", "GB", date(2026, 12, 4)),
+        ("Can I book a haircut on 04/12 at 16:00?", "en", None, date(2026, 12, 4)),
+        ("Can I book a haircut on 04/12 at 16:00?", "en", "US", date(2026, 4, 12)),
+        ("on 04/12/2026 at 16:00", "en", "DE", date(2026, 12, 4)),
+        ("on 12/04/2026 at 16:00", "en", "US", date(2026, 12, 4)),
+        ("¿puedo reservar un corte el 04/12 a las 16:00?", "es", "ES", date(2026, 12, 4)),
+        ("¿puedo reservar un corte el 04/12 a las 16:00?", "es", "US", date(2026, 12, 4)),
+        ("posso marcar um corte dia 04/12 às 16:00?", "pt", "PT", date(2026, 12, 4)),
+        ("posso marcar um corte dia 04/12 às 16:00?", "pt", "BR", date(2026, 12, 4)),
+        ("Kann ich am 04.12. um 16:00 einen Haarschnitt buchen?", "de", "DE", date(2026, 12, 4)),
+        ("Kann ich am 04.12.2026 um 16 Uhr kommen?", "de", "DE", date(2026, 12, 4)),
+        ("Kann ich am 04/12 um 16:00 kommen?", "de", "AT", date(2026, 12, 4)),
+        ("on 2026-12-04 at 16:00", "en", "US", date(2026, 12, 4)),
+    ],
+)
+def test_numeric_dates_are_read_in_the_salons_locale_order(text, language, territory, day):
+    when = parse_when(text, language=language, tz=BERLIN, now=NOW, territory=territory)
+    assert (when.day, when.at) == (day, time(16, 0))
+
+
+def test_a_numeric_date_without_a_year_is_its_next_occurrence_and_a_dotted_pair_is_a_time():
+    # 25 March: 01/03 is next year's 1 March; 14.30 is half past two; 10-12 is a range, not 10 December.
+    assert parse_when("01/03 at 10:00", language="en", tz=BERLIN, now=NOW, territory="DE").day == date(2027, 3, 1)
+    assert parse_when("um 14.30 Uhr", language="de", tz=BERLIN, now=NOW, territory="DE").at == time(14, 30)
+    assert parse_when("heute um 14.30", language="de", tz=BERLIN, now=NOW, territory="DE").day == date(2026, 3, 25)
+    assert parse_when("between 10-12", language="en", tz=BERLIN, now=NOW, territory="DE").day is None
+    assert parse_when("31/02 at 10:00", language="en", tz=BERLIN, now=NOW, territory="DE").day is None
+
+
 def test_part_of_day_is_kept_and_morning_is_not_tomorrow():
     when = parse_when("mañana por la mañana", language="es", tz=BERLIN, now=NOW)
     assert (when.day, when.at, when.part_of_day) == (date(2026, 3, 26), None, "morning")
