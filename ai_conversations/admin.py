@@ -156,7 +156,14 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "reply_form": StaffReplyForm()}
+        # Every field is read-only: the page's actions are the reply and resume forms, not "Save".
+        extra_context = {
+            **(extra_context or {}),
+            "reply_form": StaffReplyForm(),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _conversation_for_change(self, request, pk: int) -> AIConversation:

@@ -33,6 +33,7 @@ from config.api import DomainError
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+from salons.tenancy.admin_time import render_in_zone
 
 
 @admin.register(Service)
@@ -301,4 +302,6 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
             "columns": list(columns.values()),
             "timezone": salon.timezone,
         }
-        return TemplateResponse(request, "admin/bookings/day_view.html", context)
+        return render_in_zone(
+            request, salon.tz, lambda: TemplateResponse(request, "admin/bookings/day_view.html", context)
+        )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from salons.tenancy import TenantModel
+from salons.tenancy.scope import salon_wall_clock
 
 # Human-friendly booking codes: no 0/O, 1/I/L (read aloud, typed from a phone screen).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -175,7 +176,8 @@ class TimeOff(TenantModel):
         indexes = [models.Index(fields=["salon", "ends_at", "starts_at"], name="timeoff_salon_ends")]
 
     def __str__(self) -> str:
-        return f"{self.reason or 'Time off'} ({self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M} UTC)"
+        starts, ends = salon_wall_clock(self, self.starts_at), salon_wall_clock(self, self.ends_at)
+        return f"{self.reason or 'Time off'} ({starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M})"
 
 
 class BookingStatus(models.TextChoices):
@@ -259,7 +261,7 @@ class Booking(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} · {self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.code} · {salon_wall_clock(self, self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:
@@ -350,4 +352,6 @@ class Reminder(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offset_minutes} min before {self.starts_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+        return (
+            f"{self.offset_minutes} min before {salon_wall_clock(self, self.starts_at):%Y-%m-%d %H:%M} ({self.status})"
+        )

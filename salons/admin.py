@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from salons.models import ApiKey, Customer, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
+from salons.tenancy.admin_time import render_in_zone
 
 
 @admin.register(User)
@@ -119,8 +120,9 @@ class SalonAdmin(admin.ModelAdmin):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if obj is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        view = super().changeform_view
         with salon_scope(obj):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return render_in_zone(request, obj.tz, lambda: view(request, object_id, form_url, extra_context))
 
     def _role_ok(self, request, obj, role):
         if request.user.is_superuser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -73,6 +74,21 @@ def test_staff_reply_inside_the_window_and_resume(chat, staff_client, assistant_
     assert conversation.state == ConversationState.ACTIVE and conversation.failed_understanding_count == 0
     [answer] = customer.say("what are your prices?").replies
     assert "Men's haircut" in text_of(answer)
+
+
+def test_the_reply_form_is_not_nested_in_the_change_form(chat, staff_client, assistant_salon):
+    """A browser drops a form nested in another and submits the outer one: the reply would never be sent."""
+    handed_off(chat)
+    conversation = AIConversation.all_salons.get(salon=assistant_salon)
+    html = staff_client.get(reverse("admin:ai_conversations_aiconversation_change", args=[conversation.pk]))
+    html = html.content.decode()
+    depth, deepest = 0, 0
+    for tag in re.findall(r"<(/?)form\b", html):
+        depth += -1 if tag else 1
+        deepest = max(deepest, depth)
+    assert deepest == 1 and depth == 0
+    reply_url = reverse("admin:ai_conversations_reply", args=[conversation.pk])
+    assert f'action="{reply_url}"' in html
 
 
 def test_staff_reply_outside_the_window_needs_a_template(chat, staff_client, assistant_salon):

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from salons.models import Salon, SalonDailyStats
 from salons.stats.selectors import salon_stats_cached
-from salons.stats.services import local_today
+from salons.stats.services import local_today, salon_stats_compute
 from salons.stats.svg import bar_chart
 from salons.tenancy import salon_scope
 
 KPI_DAYS = 30
 WAITING_SHOWN = 20
 OVERVIEW_SALONS = 50
+OVERVIEW_LIVE_SALONS = 20  # salons whose today is computed live when not rolled up yet, per overview
 
 
 def dashboard_context(request) -> dict[str, Any] | None:
@@ -149,11 +150,12 @@ def all_salons_overview() -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .values_list("salon_id", "n")
     )
-    salons = Salon.objects.filter(is_active=True).only("pk", "name", "currency")
+    salons = list(Salon.objects.filter(is_active=True).only("pk", "name", "currency", "timezone"))
+    live = _today_where_not_rolled_up(salons, rollups)
     rows = []
     revenue_by_currency: dict[str, Decimal] = defaultdict(Decimal)
     for salon in salons:
-        numbers = per_salon.get(salon.pk, {})
+        numbers = _plus(per_salon.get(salon.pk, {}), live.get(salon.pk))
         attended = (numbers.get("completed") or 0) + (numbers.get("no_show") or 0)
         revenue = numbers.get("revenue") or Decimal("0")
         revenue_by_currency[salon.currency] += revenue
@@ -172,6 +174,12 @@ def all_salons_overview() -> dict[str, Any]:
         )
     rows.sort(key=lambda row: (-row["bookings"], row["salon"].name))
     per_day = list(rollups.values("day").annotate(n=Sum("bookings_created")).order_by("day"))
+    if live:
+        by_day = {row["day"]: row for row in per_day}
+        for numbers in live.values():
+            row = by_day.setdefault(numbers["day"], {"day": numbers["day"], "n": 0})
+            row["n"] += numbers["bookings"]
+        per_day = sorted(by_day.values(), key=lambda row: row["day"])
     return {
         "rows": rows[:OVERVIEW_SALONS],
         "more": max(len(rows) - OVERVIEW_SALONS, 0),
@@ -184,6 +192,38 @@ def all_salons_overview() -> dict[str, Any]:
             [(row["day"].isoformat()[5:], row["n"]) for row in per_day], title="Bookings per day, all salons"
         ),
     }
+
+
+def _today_where_not_rolled_up(salons: list[Salon], rollups) -> dict[Any, dict[str, Any]]:
+    """Today's numbers, computed live, of the salons whose today has no rollup row yet (a fresh install, or the
+    minutes after a salon's midnight before the beat's next refresh); at most OVERVIEW_LIVE_SALONS of them."""
+    now = timezone.now()
+    stored = set(rollups.filter(day__gte=now.date() - timedelta(days=1)).values_list("salon_id", "day"))
+    live = {}
+    for salon in salons:
+        today = local_today(salon, now)
+        if (salon.pk, today) in stored:
+            continue
+        if len(live) >= OVERVIEW_LIVE_SALONS:
+            break
+        day = salon_stats_compute(salon=salon, day=today)
+        live[salon.pk] = {
+            "day": today,
+            "bookings": day["bookings_created"],
+            "completed": day["bookings_completed"],
+            "no_show": day["bookings_no_show"],
+            "revenue": day["revenue"],
+            "messages": day["messages_in"] + day["messages_out"],
+            "whatsapp_cost": day["whatsapp_cost"],
+            "ai_cost": day["ai_cost"],
+        }
+    return live
+
+
+def _plus(stored: dict[str, Any], live: dict[str, Any] | None) -> dict[str, Any]:
+    if not live:
+        return stored
+    return {name: (stored.get(name) or 0) + value for name, value in live.items() if name != "day"}
 
 
 def _percent(rate: float | None) -> str:

@@ -14,9 +14,15 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import timezone
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
+from salons.tenancy.admin_time import (
+    SalonWallClockFormMixin,
+    common_zone,
+    datetime_field_names,
+    in_row_zone,
+    render_in_zone,
+)
 from salons.tenancy.scope import TenantModel, salon_scope
 
 
@@ -103,7 +109,7 @@ def tenant_form(base_form, *, default_salon_id=None, salon_choices=None):
             self.instance.salon_id = default_salon_id
 
     attrs["__init__"] = __init__
-    return type(base_form)(f"Tenant{base_form.__name__}", (TenantFormMixin, base_form), attrs)
+    return type(base_form)(f"Tenant{base_form.__name__}", (TenantFormMixin, SalonWallClockFormMixin, base_form), attrs)
 
 
 class TenantAdminMixin:
@@ -203,10 +209,43 @@ class TenantAdminMixin:
             allowed = member_salon_ids(request, self.admin_write_role)
             single = len(allowed) == 1 and not request.user.is_superuser
             salon = Salon.objects.filter(pk=allowed[0]).first() if single else None
+        # Rendered inside the zone too: a TemplateResponse rendered later would show the form in UTC.
+        view = super().changeform_view
         if salon is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with salon_scope(salon), timezone.override(salon.tz):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return render_in_zone(
+                request, common_zone(request), lambda: view(request, object_id, form_url, extra_context)
+            )
+        with salon_scope(salon):
+            return render_in_zone(request, salon.tz, lambda: view(request, object_id, form_url, extra_context))
+
+    # --- times: lists in the zone the user's salons share (else each row's own), one row's pages in its zone ------
+    def changelist_view(self, request, extra_context=None):
+        view = super().changelist_view
+        return render_in_zone(request, common_zone(request), lambda: view(request, extra_context))
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if common_zone(request) is not None:
+            return columns
+        datetimes = set(datetime_field_names(self.model))
+        return [in_row_zone(request, self.model, c) if c in datetimes else c for c in columns]
+
+    def _row_zone(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        salon = getattr(obj, "salon", None) if obj is not None else None
+        return salon.tz if salon is not None else common_zone(request)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        view = super().delete_view
+        return render_in_zone(
+            request, self._row_zone(request, object_id), lambda: view(request, object_id, extra_context)
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        view = super().history_view
+        return render_in_zone(
+            request, self._row_zone(request, object_id), lambda: view(request, object_id, extra_context)
+        )
 
     def save_model(self, request, obj, form, change):
         if not self._owns(request, obj, self.admin_write_role):

@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -120,3 +121,16 @@ def salon_task(func: Callable) -> Callable:
             return func(*args, salon_id=salon_id, **kwargs)
 
     return wrapper
+
+
+def salon_wall_clock(row: Any, value: datetime | None) -> datetime | None:
+    """``value`` in the zone of ``row``'s salon (the salon in scope when it is that one: no query), for display.
+
+    Titles and messages name no zone: the page that shows them names it once.
+    """
+    if value is None:
+        return None
+    salon = current_salon_or_none()
+    if salon is None or salon.pk != row.salon_id:
+        salon = row.salon
+    return value.astimezone(salon.tz)

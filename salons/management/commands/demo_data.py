@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from salons.models import ChannelStatus, Membership, Role, Salon, User
+from salons.stats.dashboard import KPI_DAYS
+from salons.stats.services import local_today, salon_stats_rollup
 from salons.tenancy import salon_scope
 
 ADMIN_EMAIL = "admin@chairside.local"
@@ -67,6 +70,7 @@ class Command(BaseCommand):
             salons = [self._ensure_salon(demo) for demo in DEMO_SALONS]
         for salon in salons:
             self._seed_apps(salon)
+            self._roll_up(salon)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  admin (superuser): {ADMIN_EMAIL} / {DEMO_PASSWORD}")
@@ -110,6 +114,14 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=owner, defaults={"role": Role.OWNER})
         self.stdout.write(f"{'Created' if created else 'Found'} salon {salon.name}")
         return salon
+
+    def _roll_up(self, salon: Salon) -> None:
+        # The dashboard reads daily rollups: without them the demo's past weeks would count as nothing until the
+        # beat's first run (and past days only ever get rolled up once, the night after).
+        today = local_today(salon)
+        for offset in range(KPI_DAYS - 1, -1, -1):
+            salon_stats_rollup(salon=salon, day=today - timedelta(days=offset))
+        self.stdout.write(f"  rolled up {KPI_DAYS} days of stats for {salon.name}")
 
     def _seed_apps(self, salon: Salon) -> None:
         for app in SEED_APPS:

@@ -1,0 +1,140 @@
+"""The admin's clock: every time a person reads or types in the admin is on the salon's wall clock.
+
+A page about one salon's row (change form, delete, history, day view) runs in that salon's zone, and its response is
+rendered inside it (a ``TemplateResponse`` renders after the view returns, so leaving the zone before rendering would
+show UTC in a form that is then parsed in the salon's zone: each unchanged save would move the time). A list runs in
+the one zone the user's salons share; when they do not share one (a superuser, or a member of salons in several
+zones), each time in a list is shown in its own row's zone with the zone's abbreviation beside it. Forms of
+tenant-owned rows read typed times as the salon's wall clock whatever zone the page ran in. The header names the
+page's zone once (``templates/admin/base_site.html``).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from datetime import datetime
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+
+from salons.models import Salon
+
+MIXED = "mixed"  # request.chairside_zone when a page shows rows of several zones, each with its own
+
+
+def salon_zones(request) -> dict:
+    """Salon id -> ZoneInfo for every salon the user may see (one query, cached on the request)."""
+    zones = getattr(request, "_chairside_salon_zones", None)
+    if zones is None:
+        from salons.tenancy.admin import member_salon_ids
+
+        salons = Salon.objects.all()
+        if not request.user.is_superuser:
+            salons = salons.filter(pk__in=member_salon_ids(request))
+        zones = {pk: zoneinfo.ZoneInfo(name) for pk, name in salons.values_list("pk", "timezone")}
+        request._chairside_salon_zones = zones
+    return zones
+
+
+def common_zone(request) -> zoneinfo.ZoneInfo | None:
+    """The one zone all the user's salons share, else None."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return None
+    names = {zone.key for zone in salon_zones(request).values()}
+    return zoneinfo.ZoneInfo(names.pop()) if len(names) == 1 else None
+
+
+def page_zone_name(request) -> str:
+    """What the header says: the zone the page's times are in, or MIXED when each carries its own.
+
+    A page no view placed in a zone is in the zone the user's salons share; a member of salons in several zones
+    sees each salon's board in its own zone; anything else (a superuser's pages about no salon) is in the active zone.
+    """
+    zone = getattr(request, "chairside_zone", None) or common_zone(request)
+    if zone is None:
+        user = getattr(request, "user", None)
+        many_salons = user is not None and user.is_authenticated and not user.is_superuser and salon_zones(request)
+        return MIXED if many_salons else timezone.get_current_timezone_name()
+    return zone if isinstance(zone, str) else zone.key
+
+
+def render_in_zone(request, zone, view: Callable[[], object]):
+    """Run ``view()`` and render its response in ``zone`` (None: leave the active zone, mark the page mixed)."""
+    request.chairside_zone = zone if zone is not None else MIXED
+    if zone is None:
+        response = view()
+        _render(response)
+        return response
+    with timezone.override(zone):
+        response = view()
+        _render(response)
+    return response
+
+
+def _render(response) -> None:
+    if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+        response.render()
+
+
+def datetime_field_names(model) -> list[str]:
+    return [f.name for f in model._meta.get_fields() if isinstance(f, models.DateTimeField)]
+
+
+def in_row_zone(request, model, name: str):
+    """A changelist column showing ``name`` in the row's salon zone with its abbreviation (pages of mixed zones)."""
+    field = model._meta.get_field(name)
+
+    def column(obj):
+        value = getattr(obj, name)
+        if value is None:
+            return None
+        zone = salon_zones(request).get(_salon_id(obj))
+        local = value.astimezone(zone) if zone is not None else value
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+    column.short_description = field.verbose_name
+    column.admin_order_field = name
+    column.__name__ = name
+    return column
+
+
+def _salon_id(obj):
+    return obj.pk if isinstance(obj, Salon) else getattr(obj, "salon_id", None)
+
+
+def as_salon_wall_clock(value: datetime, salon: Salon) -> datetime:
+    """A datetime typed on the page's clock, re-read as the same wall-clock time in ``salon``'s zone."""
+    if value is None or timezone.is_naive(value):
+        return value
+    wall = timezone.localtime(value).replace(tzinfo=None)
+    return timezone.make_aware(wall, salon.tz)
+
+
+class SalonWallClockFormMixin:
+    """Typed datetimes of a tenant row are the salon's wall clock, whichever zone the page was rendered in."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        salon = self.cleaned_data.get("salon") if "salon" in self.fields else None
+        if not isinstance(salon, Salon):
+            salon = self.instance.salon if getattr(self.instance, "salon_id", None) else None
+        if salon is None or salon.tz.key == timezone.get_current_timezone_name():
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateTimeField | forms.SplitDateTimeField) and name in self.cleaned_data:
+                self.cleaned_data[name] = as_salon_wall_clock(self.cleaned_data[name], salon)
+
+
+__all__ = [
+    "MIXED",
+    "SalonWallClockFormMixin",
+    "common_zone",
+    "datetime_field_names",
+    "in_row_zone",
+    "page_zone_name",
+    "render_in_zone",
+    "salon_zones",
+]
