@@ -289,4 +289,17 @@ LOGGING = {
     },
 }
 
+# Backups (dbops, docs/database.md): dumps with manifests under BACKUP_DIR; age encryption when a recipient is set
+# (the restore side needs BACKUP_AGE_IDENTITY, the secret key); PG_BIN_DIR pins the client tools' folder.
+_data_dir = Path(os.environ.get("CHAIRSIDE_DATA_DIR", BASE_DIR / ".data"))
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(_data_dir / "backups")))
+BACKUP_FORMAT = env.str("BACKUP_FORMAT", default="custom")
+BACKUP_JOBS = env.int("BACKUP_JOBS", default=2)
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_AGE_IDENTITY = env.str("BACKUP_AGE_IDENTITY", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
+
 from config.celery_schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
