@@ -27,7 +27,7 @@ def start_metrics_server(**_kwargs) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
-    addr = os.environ.get("CELERY_METRICS_ADDR", "0.0.0.0")
+    addr = os.environ.get("CELERY_METRICS_ADDR", "127.0.0.1")
     start_http_server(port, addr=addr, **({"registry": registry} if registry else {}))
     logger.info("worker metrics served", extra={"port": port, "addr": addr})
 

@@ -233,7 +233,7 @@ def test_every_metric_used_by_a_rule_or_dashboard_is_exported(client):
 def test_metric_name_extraction_ignores_functions_labels_and_keywords():
     expr = (
         'histogram_quantile(0.95, sum by (le, job) (rate(django_db_query_duration_seconds_bucket{job="web"}[5m])))'
-        ' > 0.25 and on (instance) chairside_x_total offset 5m unless max_over_time(foo:bar[1h:5m]) > 1e3'
+        " > 0.25 and on (instance) chairside_x_total offset 5m unless max_over_time(foo:bar[1h:5m]) > 1e3"
     )
     assert promql_metric_names(expr) == {"django_db_query_duration_seconds_bucket", "chairside_x_total", "foo:bar"}
 
