@@ -7,6 +7,8 @@ import os
 from celery import Celery
 from kombu import Queue
 
+from config import worker_metrics  # noqa: F401  (connects the worker's metrics endpoint signals)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("chairside")

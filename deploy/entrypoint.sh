@@ -7,11 +7,17 @@ case "$role" in
   web)
     exec gunicorn -c gunicorn.conf.py "$@" ;;
   worker)
+    # Children count into files here; the main process serves them merged on CELERY_METRICS_PORT (config/worker_metrics.py).
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/chairside-worker-prometheus}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     exec celery -A config worker -Q "${CELERY_QUEUES:-webhooks,outbound,default,rollups}" \
       --concurrency "${CELERY_CONCURRENCY:-4}" --loglevel "${LOG_LEVEL:-INFO}" "$@" ;;
   beat)
     # Exactly one beat per deployment.
     exec celery -A config beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule "$@" ;;
+  relay)
+    # The webhook relay (LISTEN/NOTIFY + short poll); metrics on RELAY_METRICS_PORT for Prometheus.
+    exec python manage.py webhooks_relay --metrics-addr 0.0.0.0 --metrics-port "${RELAY_METRICS_PORT:-9101}" "$@" ;;
   release)
     python manage.py migrate --noinput
     exec python manage.py check --deploy --fail-level WARNING ;;

@@ -1,5 +1,6 @@
-"""Fixtures for backup tests: a private BACKUP_DIR, no encryption keys unless a test sets them, and clean-up of
-every database a test restores into."""
+"""Fixtures for dbops tests: a private BACKUP_DIR, no encryption keys unless a test sets them, clean-up of every
+database a test restores into, and a throwaway PostgreSQL with pg_stat_statements and auto_explain preloaded (the
+machine's server has neither)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 
 import pytest
 
+from dbops.cluster import throwaway_cluster
 from dbops.connection import admin_dsn
 from dbops.restore import drop_database
 
@@ -39,3 +41,17 @@ def restore_target(transactional_db):
             for (datname,) in like:
                 drop_database(admin, datname)
             drop_database(admin, f"{name}__restoring")
+
+STAT_STATEMENTS_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements,auto_explain",
+    "pg_stat_statements.track": "all",
+    "auto_explain.log_min_duration": "0",
+    "log_min_duration_statement": "0",
+}
+
+
+@pytest.fixture(scope="session")
+def stat_statements_cluster():
+    with throwaway_cluster(settings=STAT_STATEMENTS_SETTINGS, prefix="chairside-pgss-") as cluster:
+        cluster.execute("CREATE EXTENSION pg_stat_statements")
+        yield cluster

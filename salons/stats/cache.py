@@ -10,6 +10,7 @@ from typing import Any
 from django.core.cache import cache
 
 from config.coalesce import coalesced
+from salons.stats.metrics import STATS_CACHE_HIT, STATS_CACHE_MISS
 
 logger = logging.getLogger("chairside.stats")
 
@@ -48,7 +49,9 @@ def stats_cached(salon_id: uuid.UUID | str, key: str, compute: Callable[[], Any]
     version = int(found.get(version_key) or 0)
     hit = found.get(answer_key)
     if hit is not None and hit[0] == version:
+        STATS_CACHE_HIT.inc()
         return hit[1]
+    STATS_CACHE_MISS.inc()
     value = compute()
     cache.set(answer_key, (version, value), STATS_CACHE_SECONDS)
     return value

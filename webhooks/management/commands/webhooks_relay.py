@@ -23,13 +23,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-listen", action="store_true", help="Poll only, without LISTEN/NOTIFY.")
         parser.add_argument("--metrics-port", type=int, default=0, help="Serve Prometheus metrics on this port.")
+        parser.add_argument(
+            "--metrics-addr", default="127.0.0.1", help="Address the metrics server binds (0.0.0.0 in a container)."
+        )
         parser.add_argument("--once", action="store_true", help="Drain what is due now, then exit.")
 
     def handle(self, *args, **options):
         if options["metrics_port"]:
             from prometheus_client import start_http_server
 
-            start_http_server(options["metrics_port"], addr="127.0.0.1")
+            start_http_server(options["metrics_port"], addr=options["metrics_addr"])
         relay = Relay(
             batch_size=options["batch_size"],
             poll_interval=options["poll_interval"],
