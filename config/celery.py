@@ -7,6 +7,8 @@ import os
 from celery import Celery
 from kombu import Queue
 
+from config.db.routing import connect_task_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("chairside")
@@ -23,3 +25,4 @@ app.conf.task_routes = [
     }
 ]
 app.autodiscover_tasks()
+connect_task_signals()  # each task starts a fresh replica-routing life (config.db.routing)
