@@ -18,7 +18,6 @@ from django.db import connections
 from dbops.pgbouncer import PgBouncer
 from tests.tools import require_tool
 
-
 _direct_server: list[dict] = []  # the server's own settings while Django is pointed at a pooler (outermost first)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from django.db import connection
 
+from tests.pooling import django_through
 from webhooks import relay
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
@@ -35,10 +37,6 @@ def _server_pid(connection) -> int:
 def test_relay_drain_never_leaks_asynchronous_commit_to_another_client_on_the_same_server_connection(
     pgbouncer, post_signed, fixture_salon, monkeypatch
 ):
-    from django.db import connection
-
-    from tests.pooling import django_through
-
     for number in range(3):
         payload = payload_of(messages_change(messages=[text_message(f"wamid.POOL{number}")]))
         assert post_signed(body_of(payload)).status_code == 200
