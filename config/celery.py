@@ -8,6 +8,7 @@ from celery import Celery
 from kombu import Queue
 
 from config import worker_metrics  # noqa: F401  (connects the worker's metrics endpoint signals)
+from config.db.routing import connect_task_signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -25,3 +26,4 @@ app.conf.task_routes = [
     }
 ]
 app.autodiscover_tasks()
+connect_task_signals()  # each task starts a fresh replica-routing life (config.db.routing)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.db import wiring as db_wiring
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.logging.RequestIdMiddleware",
+    "config.db.routing.ReplicaPinMiddleware",  # read-your-writes: a request that wrote reads the primary
     "config.health.ProbeMiddleware",  # probes and scrapers: before host validation and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,23 +127,16 @@ TEMPLATES = [
     },
 ]
 
-# Database
-DATABASES = {"default": env.db_url("DATABASE_URL")}
-_db = DATABASES["default"]
-_db["ENGINE"] = "config.db"  # django-prometheus metrics + idle-aware health checks (config/db/base.py)
-if _db.get("HOST", "").startswith("%2F"):
-    _db["HOST"] = unquote(_db["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
-_db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-_db["CONN_HEALTH_CHECKS"] = True
-_db.setdefault("OPTIONS", {})
-# Server-side parameter binding lets psycopg prepare a statement after DB_PREPARE_THRESHOLD runs on a connection, so
-# the hot paths (webhook ingest and processing) skip PostgreSQL's planning, which costs more than the
-# execution itself for most of our lookups (measured 0.95 ms planning vs 0.1 ms execution). Behind a PgBouncer in
-# transaction mode without max_prepared_statements, set DB_PREPARE_THRESHOLD to an empty value (never prepare).
-_db["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
-_prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="2")
-_db["OPTIONS"].setdefault("prepare_threshold", int(_prepare_threshold) if _prepare_threshold else None)
-_db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_chairside")}
+# Database: config/db/wiring.py (the PgBouncer switch DATABASE_POOLER, DATABASE_DIRECT_URL for LISTEN and migrations,
+# timeouts per process role, read replicas from DATABASE_REPLICA_URLS behind config.db.routing.ReplicaRouter).
+DATABASES = {"default": db_wiring.primary_database(env)}
+DATABASE_POOLER = DATABASES["default"]["POOLER"]
+DATABASE_DIRECT_PARAMS = db_wiring.direct_connection_params(env)
+DATABASES.update(db_wiring.replica_databases(env, DATABASES["default"]))
+DATABASE_ROUTERS = ["config.db.routing.ReplicaRouter"]
+DB_REPLICA_MAX_LAG_SECONDS = env.float("DB_REPLICA_MAX_LAG_SECONDS", default=5.0)
+DB_REPLICA_CHECK_INTERVAL_SECONDS = env.float("DB_REPLICA_CHECK_INTERVAL_SECONDS", default=1.0)
+DB_REPLICA_PIN_SECONDS = env.float("DB_REPLICA_PIN_SECONDS", default=10.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache (failures degrade to misses and are logged) and, by default, the Celery broker.

@@ -3,6 +3,8 @@
 set -eu
 role="${1:-web}"
 [ "$#" -gt 0 ] && shift
+# Statement and idle-in-transaction timeouts per role (config/db/wiring.py ROLE_TIMEOUTS).
+export CHAIRSIDE_PROCESS_ROLE="${CHAIRSIDE_PROCESS_ROLE:-$role}"
 case "$role" in
   web)
     exec gunicorn -c gunicorn.conf.py "$@" ;;
@@ -19,7 +21,8 @@ case "$role" in
     # The webhook relay (LISTEN/NOTIFY + short poll); metrics on RELAY_METRICS_PORT for Prometheus.
     exec python manage.py webhooks_relay --metrics-addr 0.0.0.0 --metrics-port "${RELAY_METRICS_PORT:-9101}" "$@" ;;
   release)
-    python manage.py migrate --noinput
+    # Migrations need a real session (advisory locks, CREATE INDEX CONCURRENTLY): the server, not the pooler.
+    DATABASE_URL="${DATABASE_DIRECT_URL:-$DATABASE_URL}" DATABASE_POOLER="" python manage.py migrate --noinput
     exec python manage.py check --deploy --fail-level WARNING ;;
   *)
     exec "$role" "$@" ;;

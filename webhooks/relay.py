@@ -22,7 +22,6 @@ from config.coalesce import coalescing
 from webhooks.processor import (
     ClaimedEvent,
     SalonResolver,
-    async_commits,
     claimed_event,
     event_process,
     skip_commit_flush,
@@ -59,6 +58,13 @@ def plain_connection_params(**overrides) -> dict:
     return {**params, **overrides}
 
 
+def listen_connection_params() -> dict:
+    """Where the relay LISTENs: the direct server when the default database is a pooler, else the default one."""
+    if connection.settings_dict.get("POOLER"):
+        return dict(settings.DATABASE_DIRECT_PARAMS)
+    return plain_connection_params()
+
+
 def lease_seconds() -> float:
     return getattr(settings, "WEBHOOKS_LEASE_SECONDS", 60.0)
 
@@ -88,13 +94,12 @@ def events_drain(
     Each batch's after-commit side effects (the assistant's reply tasks, stats cache versions) are published together
     when the batch ends (``config.coalesce``), not once per event."""
     started, done = time.monotonic(), 0
-    with async_commits():
-        while not should_stop():
-            with coalescing():
-                claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
-                done += _process_batch(claimed)
-            if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
-                break
+    while not should_stop():
+        with coalescing():
+            claimed = events_claim(limit=batch_size, min_age_seconds=min_age_seconds)
+            done += _process_batch(claimed)
+        if len(claimed) < batch_size or (max_seconds is not None and time.monotonic() - started > max_seconds):
+            break
     return done
 
 
@@ -143,7 +148,8 @@ class Relay:
         if not self.listen:
             return None
         try:
-            listener = psycopg.connect(**plain_connection_params(), autocommit=True)
+            # LISTEN needs a session of its own: DATABASE_DIRECT_URL, never the transaction-mode pooler.
+            listener = psycopg.connect(**listen_connection_params(), autocommit=True)
             listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
             return listener
         except psycopg.Error:

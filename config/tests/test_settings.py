@@ -78,7 +78,13 @@ def test_configured_urls_start_nothing_embedded(tmp_path):
 
 def test_env_example_documents_every_variable_the_code_reads():
     reads = re.compile(r'(?:env(?:\.[a-z_]+)?|_required|os\.environ\.(?:get|setdefault))\(\s*"([A-Z][A-Z0-9_]+)"')
-    sources = ["config/settings.py", "config/settings_test.py", "config/local_services.py", "gunicorn.conf.py"]
+    sources = [
+        "config/settings.py",
+        "config/settings_test.py",
+        "config/local_services.py",
+        "config/db/wiring.py",
+        "gunicorn.conf.py",
+    ]
     read = {name for source in sources for name in reads.findall((BASE_DIR / source).read_text())}
     documented = set(re.findall(r"^# ([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.MULTILINE))
     set_by_the_code = {"DJANGO_SETTINGS_MODULE", "CHAIRSIDE_EMBEDDED_POSTGRES", "CHAIRSIDE_EMBEDDED_REDIS"}

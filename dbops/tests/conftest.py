@@ -42,6 +42,7 @@ def restore_target(transactional_db):
                 drop_database(admin, datname)
             drop_database(admin, f"{name}__restoring")
 
+
 STAT_STATEMENTS_SETTINGS = {
     "shared_preload_libraries": "pg_stat_statements,auto_explain",
     "pg_stat_statements.track": "all",

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from config.db.routing import replica_reads
 from salons.models import SalonDailyStats
 from salons.stats.selectors import COUNT_FIELDS, GRANULARITIES, MAX_RANGE_DAYS, MONEY_FIELDS, salon_stats_cached
 from salons.stats.services import local_today
@@ -72,6 +73,7 @@ class SalonStatsView(SalonScopedAPIView):
     pagination_class = None
 
     @extend_schema(parameters=[StatsQuerySerializer], responses=StatsOutputSerializer)
+    @replica_reads()
     def get(self, request, salon_id):
         query = StatsQuerySerializer(data=request.query_params, context={"salon": self.salon})
         query.is_valid(raise_exception=True)

@@ -1,0 +1,63 @@
+"""Behind PgBouncer in transaction mode: the relay leaves no session state on a shared server connection."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from django.db import connection
+
+from tests.pooling import django_through
+from webhooks import relay
+from webhooks.models import EventStatus, WebhookEvent
+from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_assistant(monkeypatch):
+    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
+
+
+def _other_client(bouncer, dbname: str) -> tuple[int, str, str]:
+    """Another application's transaction through the same pooler: its server pid and how it would commit."""
+    with psycopg.connect(host="127.0.0.1", port=bouncer.port, user="postgres", dbname=dbname) as conn:
+        pid, setting = conn.execute("SELECT pg_backend_pid(), current_setting('synchronous_commit')").fetchone()
+        level = conn.execute("SHOW synchronous_commit").fetchone()[0]
+        conn.commit()
+    return pid, setting, level
+
+
+def _server_pid(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_relay_drain_never_leaks_asynchronous_commit_to_another_client_on_the_same_server_connection(
+    pgbouncer, post_signed, fixture_salon, monkeypatch
+):
+    for number in range(3):
+        payload = payload_of(messages_change(messages=[text_message(f"wamid.POOL{number}")]))
+        assert post_signed(body_of(payload)).status_code == 200
+    dbname = connection.settings_dict["NAME"]
+    bouncer = pgbouncer(pool_size=1)  # one server connection: the relay and the other client take turns on it
+    seen = []
+    real_process_batch = relay._process_batch
+
+    def process_batch_while_another_client_commits(claimed):
+        # Between the relay's claim and its processing transactions: the server connection is free for others.
+        seen.append(_other_client(bouncer, dbname))
+        done = real_process_batch(claimed)
+        seen.append(_other_client(bouncer, dbname))
+        return done
+
+    monkeypatch.setattr(relay, "_process_batch", process_batch_while_another_client_commits)
+    with django_through(bouncer):
+        relay_pid = _server_pid(connection)
+        assert relay.events_drain(batch_size=10) == 3
+        last_pid = _server_pid(connection)
+
+    assert {pid for pid, _, _ in seen} == {relay_pid} == {last_pid}  # truly the same server connection
+    assert [(setting, level) for _, setting, level in seen] == [("on", "on"), ("on", "on")]
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {EventStatus.PROCESSED}
