@@ -13,6 +13,11 @@ case "$role" in
     # Exactly one beat per deployment.
     exec celery -A config beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule "$@" ;;
   release)
+    # BACKUP_BEFORE_MIGRATE=1: a backup (dump + manifest, no pruning) before the migrations; if it fails, nothing is
+    # migrated (set -e). Restore it with `manage.py db_restore <folder> --target ...` (docs/database.md).
+    if [ "${BACKUP_BEFORE_MIGRATE:-0}" = "1" ]; then
+      python manage.py db_backup --no-prune
+    fi
     python manage.py migrate --noinput
     exec python manage.py check --deploy --fail-level WARNING ;;
   *)
