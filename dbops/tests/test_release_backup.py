@@ -18,10 +18,7 @@ def _release(tmp_path: Path, *, backup_before_migrate: str | None, backup_fails:
     shim = tmp_path / "bin" / "python"
     shim.parent.mkdir()
     shim.write_text(
-        "#!/bin/sh\n"
-        f'echo "$2" >> {calls}\n'
-        + ('[ "$2" = db_backup ] && exit 3\n' if backup_fails else "")
-        + "exit 0\n"
+        f'#!/bin/sh\necho "$2" >> {calls}\n' + ('[ "$2" = db_backup ] && exit 3\n' if backup_fails else "") + "exit 0\n"
     )
     shim.chmod(0o755)
     env = {**os.environ, "PATH": f"{shim.parent}:{os.environ['PATH']}"}
