@@ -32,7 +32,8 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 \
     FIELD_ENCRYPTION_KEYS=ZGV2LW9ubHktZmllbGQtZW5jcnlwdGlvbi1rZXktMDA= WHATSAPP_APP_SECRETS=build \
     WHATSAPP_VERIFY_TOKEN=build \
     python manage.py collectstatic --noinput --verbosity 0 \
-    && chmod +x /app/deploy/entrypoint.sh
+    && chmod +x /app/deploy/entrypoint.sh \
+    && mkdir -p /backups && chown chairside:chairside /backups
 USER chairside
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -41,4 +41,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=7),
         "options": {"expires": 3000},
     },
+    # Backups (dbops): a dump with manifest and retention every night, and a restore drill every week that proves the
+    # latest one restores with identical counts and checksums (its BENCH line is logged).
+    "dbops-backup-daily": {
+        "task": "dbops.tasks.backup_daily",
+        "schedule": crontab(hour=2, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    "dbops-restore-drill-weekly": {
+        "task": "dbops.tasks.restore_drill_weekly",
+        "schedule": crontab(day_of_week="sunday", hour=4, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
 }

@@ -86,6 +86,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
     from django_prometheus.exports import ExportToDjangoView
 
+    from dbops import metrics as backup_metrics
+
+    backup_metrics.refresh()  # the backup gauges come from the newest manifest on disk (dbops/metrics.py)
     return ExportToDjangoView(request)
 
 

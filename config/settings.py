@@ -296,5 +296,6 @@ BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
 BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
+BACKUP_TASK_TIME_LIMIT = env.int("BACKUP_TASK_TIME_LIMIT", default=3 * 3600)
 
 from config.celery_schedule import CELERY_BEAT_SCHEDULE  # noqa: E402,F401

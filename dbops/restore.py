@@ -116,6 +116,7 @@ class RestoreResult:
     seconds: float
     replaced: str | None = None
     applied: list[tuple[str, str]] = field(default_factory=list)
+    verify_seconds: float = 0.0  # of ``seconds``: comparing counts and checksums after pg_restore
 
 
 def backup_restore(
@@ -167,6 +168,7 @@ def backup_restore(
                 progress = Progress(f"pg_restore {target}", len(manifest["tables"]), enabled=show_progress)
                 env = {**os.environ, **dsn.using(staging).env()}
                 run_with_progress(args, env, progress, "processing data for table ")
+            restored_at = time.monotonic()
             with dsn.connect(dbname=staging) as conn:
                 prepare_session(conn)
                 problems = compare_contents(manifest, table_fingerprints(conn), applied := applied_migrations(conn))
@@ -197,6 +199,7 @@ def backup_restore(
         seconds=round(time.monotonic() - clock, 3),
         replaced=replaced,
         applied=applied,
+        verify_seconds=round(time.monotonic() - restored_at, 3),
     )
 
 
@@ -224,6 +227,7 @@ class DrillResult:
     rows: int
     seconds: float
     missing: list[str]
+    verify_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -257,4 +261,11 @@ def restore_drill(
         with dsn.connect(dbname="postgres") as admin:
             drop_database(admin, scratch)
             drop_database(admin, f"{scratch}__restoring")
-    return DrillResult(backup=folder, scratch=scratch, rows=result.rows, seconds=seconds, missing=missing)
+    return DrillResult(
+        backup=folder,
+        scratch=scratch,
+        rows=result.rows,
+        seconds=seconds,
+        missing=missing,
+        verify_seconds=result.verify_seconds,
+    )

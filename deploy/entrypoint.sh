@@ -21,6 +21,11 @@ case "$role" in
     # The webhook relay (LISTEN/NOTIFY + short poll); metrics on RELAY_METRICS_PORT for Prometheus.
     exec python manage.py webhooks_relay --metrics-addr 0.0.0.0 --metrics-port "${RELAY_METRICS_PORT:-9101}" "$@" ;;
   release)
+    # BACKUP_BEFORE_MIGRATE=1: a backup (dump + manifest, no pruning) before the migrations; if it fails, nothing is
+    # migrated (set -e). Restore it with `manage.py db_restore <folder> --target ...` (docs/database.md).
+    if [ "${BACKUP_BEFORE_MIGRATE:-0}" = "1" ]; then
+      DATABASE_URL="${DATABASE_DIRECT_URL:-$DATABASE_URL}" DATABASE_POOLER="" python manage.py db_backup --no-prune
+    fi
     # Migrations need a real session (advisory locks, CREATE INDEX CONCURRENTLY): the server, not the pooler.
     DATABASE_URL="${DATABASE_DIRECT_URL:-$DATABASE_URL}" DATABASE_POOLER="" python manage.py migrate --noinput
     exec python manage.py check --deploy --fail-level WARNING ;;

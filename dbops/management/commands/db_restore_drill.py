@@ -32,7 +32,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             self.stdout.write("BENCH restore_drill rows=0 seconds=0 ok=0")
             raise CommandError(f"restore drill failed: {exc}")
-        self.stdout.write(f"drill: restored {result.backup} into {result.scratch} (dropped)")
+        self.stdout.write(
+            f"drill: restored {result.backup} into {result.scratch} (dropped); of {result.seconds:.2f}s, "
+            f"{result.verify_seconds:.2f}s compared counts and checksums with the manifest"
+        )
         if result.missing:
             self.stdout.write(f"migrations in the code but not in the backup: {', '.join(result.missing)}")
         self.stdout.write(result.bench_line())

@@ -1,0 +1,53 @@
+"""Celery tasks of dbops (queue ``default``): the daily backup and the weekly restore drill, scheduled by beat."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from dbops.connection import admin_dsn
+from dbops.restore import restore_drill
+from dbops.services import backup_and_prune
+
+logger = logging.getLogger("chairside.dbops")
+
+
+@shared_task(
+    name="dbops.tasks.backup_daily",
+    ignore_result=True,
+    soft_time_limit=settings.BACKUP_TASK_TIME_LIMIT,
+    time_limit=settings.BACKUP_TASK_TIME_LIMIT + 300,
+)
+def backup_daily() -> str:
+    run = backup_and_prune()
+    manifest = run.backup.manifest
+    logger.info(
+        "backup finished",
+        extra={
+            "path": str(run.backup.path),
+            "bytes": manifest["bytes"],
+            "rows": manifest["rows"],
+            "pruned": len(run.pruned),
+        },
+    )
+    return str(run.backup.path)
+
+
+@shared_task(
+    name="dbops.tasks.restore_drill_weekly",
+    ignore_result=True,
+    soft_time_limit=settings.BACKUP_TASK_TIME_LIMIT,
+    time_limit=settings.BACKUP_TASK_TIME_LIMIT + 300,
+)
+def restore_drill_weekly() -> str:
+    result = restore_drill(
+        dsn=admin_dsn(),
+        backup_dir=settings.BACKUP_DIR,
+        identity=settings.BACKUP_AGE_IDENTITY,
+        jobs=settings.BACKUP_JOBS,
+    )
+    line = result.bench_line()
+    (logger.info if result.ok else logger.error)(line, extra={"backup": str(result.backup), "missing": result.missing})
+    return line
