@@ -5,8 +5,6 @@ its own writes from the primary, and a replica that is down or lags past the lim
 from __future__ import annotations
 
 import copy
-import re
-import subprocess
 import time
 
 import pytest
@@ -16,52 +14,22 @@ from django.test import RequestFactory
 
 from config.db import routing
 from config.db.routing import PIN_COOKIE, ReplicaPinMiddleware, end_life, replica_reads, start_life
-from dbops.cluster import pg_bin
 from dbops.replication import throwaway_pair, wait_for_replay
 from salons.models import Salon
 from salons.tests.factories import SalonFactory
+from tests.clusters import copy_test_schema, django_on
 
 # Not wrapped in a test transaction: the tests point the default connection at the pair's primary.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DBNAME = "chairside_replica_test"
-ATTRIBUTE_OPTIONS = re.compile(r"^ALTER TABLE ONLY \S+ ALTER COLUMN \S+ SET \(")
 
 
 @pytest.fixture(scope="module")
 def pair(django_db_setup, django_db_blocker):
     """Primary + replica holding the test database's schema (dumped from it, so it is always the current one)."""
     with django_db_blocker.unblock(), throwaway_pair() as (primary, replica):
-        source = connections["default"].settings_dict
-        primary.execute(f'CREATE DATABASE "{DBNAME}"')
-        dump = subprocess.run(
-            [
-                pg_bin("pg_dump"),
-                "--schema-only",
-                "--no-owner",
-                "--no-privileges",
-                "-h",
-                source.get("HOST") or "127.0.0.1",
-                "-p",
-                str(source.get("PORT") or 5432),
-                "-U",
-                source.get("USER") or "postgres",
-                source["NAME"],
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        # Column attribute options (``ALTER COLUMN .. SET (..)``) are never ours: some servers add private ones that
-        # another build refuses.
-        dump = "\n".join(line for line in dump.splitlines() if not ATTRIBUTE_OPTIONS.match(line))
-        subprocess.run(
-            [pg_bin("psql"), "-q", "-v", "ON_ERROR_STOP=1", primary.url(DBNAME)],
-            input=dump,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        copy_test_schema(primary, DBNAME)
         wait_for_replay(primary, replica)
         yield primary, replica
 
@@ -71,13 +39,11 @@ def routed(pair, django_db_blocker, settings):
     """Django's default database is the pair's primary and ``replica_1`` its replica, for one test."""
     primary, replica = pair
     settings.DB_REPLICA_MAX_LAG_SECONDS = 3600
-    default = connections["default"]
-    saved = copy.deepcopy(default.settings_dict)
-    with django_db_blocker.unblock():
-        default.close()
-        default.settings_dict.update(HOST="127.0.0.1", PORT=str(primary.port), NAME=DBNAME)
-        default.settings_dict["OPTIONS"] = {**default.settings_dict.get("OPTIONS", {}), "connect_timeout": 2}
-        connections.settings["replica_1"] = {**copy.deepcopy(default.settings_dict), "PORT": str(replica.port)}
+    with django_db_blocker.unblock(), django_on(primary, DBNAME):
+        connections.settings["replica_1"] = {
+            **copy.deepcopy(connections["default"].settings_dict),
+            "PORT": str(replica.port),
+        }
         routing.forget_replica_health()
         token = start_life()
         try:
@@ -89,9 +55,6 @@ def routed(pair, django_db_blocker, settings):
             connections["replica_1"].close()
             del connections["replica_1"]
             del connections.settings["replica_1"]
-            default.close()
-            default.settings_dict.clear()
-            default.settings_dict.update(saved)
             routing.forget_replica_health()
 
 
