@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.logging.RequestIdMiddleware",
     "config.db.routing.ReplicaPinMiddleware",  # read-your-writes: a request that wrote reads the primary
+    "config.db.unavailable.DatabaseUnavailableMiddleware",  # database down: 503 + Retry-After, not a 500
     "config.health.ProbeMiddleware",  # probes and scrapers: before host validation and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

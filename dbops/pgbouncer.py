@@ -68,6 +68,8 @@ class PgBouncer:
             "max_client_conn": 500,
             "max_db_connections": self.pool_size,
             "server_idle_timeout": 10,
+            "server_connect_timeout": 5,
+            "server_login_retry": 1,  # after a failed server login (a dead primary), try again after 1 s, not 15
             "ignore_startup_parameters": "extra_float_digits,options",
             "logfile": self.log,
             "pidfile": self.root / "pgbouncer.pid",

@@ -21,12 +21,19 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 logger = logging.getLogger("chairside.webhooks")
 
 WEBHOOK_PATH = "/webhooks/whatsapp/"
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 413: "Payload Too Large"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    413: "Payload Too Large",
+    503: "Service Unavailable",
+}
 
 
 class WebhookFastPath:
@@ -44,6 +51,10 @@ class WebhookFastPath:
         close_old_connections()  # what request_started does for the database
         try:
             status, text = self._handle(environ, receive_post)
+        except (OperationalError, InterfaceError) as exc:
+            # The database is down or restarting: nothing was stored, Meta retries later, nothing is lost.
+            logger.warning("webhook fast path: database unavailable", extra={"error": str(exc)[:200]})
+            status, text = 503, ""
         except Exception:
             # Nothing was stored (or the INSERT is rolled back): Meta retries a 500 later, nothing is lost.
             logger.exception("webhook fast path failed")

@@ -225,10 +225,10 @@ def test_purge_deletes_only_old_processed_and_ignored_events(post_signed, fixtur
 def test_ingest_notifies_listening_relays_when_enabled(post_signed, settings):
     import psycopg
 
-    from webhooks.relay import plain_connection_params
+    from webhooks.relay import listen_connection_params
     from webhooks.services import NOTIFY_CHANNEL
 
-    with psycopg.connect(**plain_connection_params(), autocommit=True) as listener:
+    with psycopg.connect(**listen_connection_params(), autocommit=True) as listener:
         listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
         settings.WEBHOOKS_NOTIFY = False
         receive(post_signed, 1, "wamid.QUIET")
