@@ -136,3 +136,28 @@ def test_a_list_of_salons_in_several_zones_shows_each_time_in_its_own_zone(berli
     assert "2026-12-01 10:30 CET" in listing and "2026-12-01 10:30 EST" in listing
     assert "each salon's own time zone" in listing
     assert Booking.all_salons.filter(pk__in=[berlin_booking.pk, ny_booking.pk]).count() == 2
+
+
+@time_machine.travel(BERLIN_NOW, tick=False)
+def test_a_member_of_salons_in_two_zones_sees_each_dashboard_on_its_own_clock(berlin):
+    from ai_conversations.models import AIConversation, ConversationState
+
+    new_york = SalonFactory(name="NY Nails", timezone="America/New_York")
+    user = UserFactory()
+    for salon in (berlin, new_york):
+        MembershipFactory(salon=salon, user=user, role=Role.STAFF)
+        AIConversation.all_salons.create(
+            salon=salon,
+            customer=CustomerFactory(salon=salon, name=f"Waiting at {salon.name}"),
+            state=ConversationState.HANDED_OFF,
+            handed_off_at=datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("UTC")),
+            handoff_reason="asked for a person",
+        )
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("admin:index")).content.decode()
+    berlin_board = html[html.index(f'id="salon-dashboard-{berlin.pk}"') :]
+    new_york_board = html[html.index(f'id="salon-dashboard-{new_york.pk}"') :]
+    assert "Mon 09:00" in berlin_board.split("chairside-dashboard")[0]
+    assert "Mon 03:00" in new_york_board.split("chairside-dashboard")[0]
+    assert "each salon's own time zone" in html

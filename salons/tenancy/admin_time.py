@@ -4,19 +4,21 @@ A page about one salon's row (change form, delete, history, day view) runs in th
 rendered inside it (a ``TemplateResponse`` renders after the view returns, so leaving the zone before rendering would
 show UTC in a form that is then parsed in the salon's zone: each unchanged save would move the time). A list runs in
 the one zone the user's salons share; when they do not share one (a superuser, or a member of salons in several
-zones), each time in a list is shown in its own row's zone with the zone's abbreviation beside it. Forms of
-tenant-owned rows read typed times as the salon's wall clock whatever zone the page ran in. The header names the
-page's zone once (``templates/admin/base_site.html``).
+zones), each time in a list is shown in its own row's zone with the zone's abbreviation beside it. Every other admin
+page runs in the shared zone (``AdminTimeZoneMiddleware``). Forms of tenant-owned rows read typed times as the salon's
+wall clock whatever zone the page ran in. The header names the page's zone once (``templates/admin/base_site.html``).
 """
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from collections.abc import Callable
 from datetime import datetime
 
 from django import forms
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from salons.models import Salon
@@ -48,17 +50,37 @@ def common_zone(request) -> zoneinfo.ZoneInfo | None:
 
 
 def page_zone_name(request) -> str:
-    """What the header says: the zone the page's times are in, or MIXED when each carries its own.
-
-    A page no view placed in a zone is in the zone the user's salons share; a member of salons in several zones
-    sees each salon's board in its own zone; anything else (a superuser's pages about no salon) is in the active zone.
-    """
-    zone = getattr(request, "chairside_zone", None) or common_zone(request)
+    """What the header says: the zone the page's times are in (the active one unless a view chose), or MIXED."""
+    zone = getattr(request, "chairside_zone", None)
     if zone is None:
-        user = getattr(request, "user", None)
-        many_salons = user is not None and user.is_authenticated and not user.is_superuser and salon_zones(request)
-        return MIXED if many_salons else timezone.get_current_timezone_name()
+        return timezone.get_current_timezone_name()
     return zone if isinstance(zone, str) else zone.key
+
+
+class AdminTimeZoneMiddleware:
+    """Admin pages run, and render, in the zone the user's salons share; a member of salons in several zones sees
+    each salon's times in its own zone (the page says so). Views about one salon's row narrow it further."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(_admin_root()):
+            return self.get_response(request)
+        zone = common_zone(request)
+        if zone is None:
+            user = request.user
+            if user.is_authenticated and user.is_staff and not user.is_superuser and salon_zones(request):
+                request.chairside_zone = MIXED
+            return self.get_response(request)
+        request.chairside_zone = zone
+        with timezone.override(zone):
+            return self.get_response(request)
+
+
+@functools.cache
+def _admin_root() -> str:
+    return reverse("admin:index")
 
 
 def render_in_zone(request, zone, view: Callable[[], object]):
@@ -130,6 +152,7 @@ class SalonWallClockFormMixin:
 
 __all__ = [
     "MIXED",
+    "AdminTimeZoneMiddleware",
     "SalonWallClockFormMixin",
     "common_zone",
     "datetime_field_names",
