@@ -204,7 +204,8 @@ class Schedule:
     # --- all slots --------------------------------------------------------------------------------------------
     def slots(self, *, earliest: datetime, latest: datetime, step_minutes: int) -> list[Slot]:
         """Every free (start, staff) with earliest <= start <= latest and start inside the window."""
-        lo = max(_ts(self.window_start), _ts(earliest))
+        # Rounded up: a start a fraction of a second before ``earliest`` would be refused by the booking service.
+        lo = max(_ts(self.window_start), math.ceil(earliest.timestamp()))
         hi = min(_ts(self.window_end) - 1, _ts(latest))
         if lo > hi or not self.plans:
             return []

@@ -87,7 +87,7 @@ SUPPORTED_INBOUND = {t.value for t in MessageType} - {"template", "unsupported"}
 def _timestamp(value) -> datetime:
     try:
         return datetime.fromtimestamp(int(value), tz=UTC)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, OSError):  # OverflowError/OSError: beyond any calendar
         return timezone.now()
 
 
@@ -108,6 +108,8 @@ def _preview(message: dict, type_: str) -> str:
 
 def customer_upsert(*, wa_id: str, profile_name: str = "") -> Customer:
     """The customer with this WhatsApp id (or phone), created on first contact; the profile name fills blanks."""
+    if not wa_id:
+        raise ValueError("no WhatsApp id: that would be any customer who has not written yet")
     customer = Customer.objects.filter(wa_id=wa_id).first()
     return _customer_complete(customer, wa_id=wa_id, profile_name=profile_name)
 
@@ -181,6 +183,9 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     """Store one inbound message, open the 24 h window, and handle STOP/START. A duplicate wamid changes nothing."""
     wamid = message.get("id")
     wa_id = str(message.get("from", ""))
+    if not wa_id.isascii() or not wa_id.isdigit():
+        # Never looked up: "" would find any customer without a WhatsApp id yet, "abc" is nobody's number.
+        raise ValueError(f"the sender {wa_id[:40]!r} is not a WhatsApp id")
     profile_name = ""
     for contact in value.get("contacts") or []:
         if str(contact.get("wa_id")) == wa_id:

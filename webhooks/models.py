@@ -22,6 +22,8 @@ class ItemStatus(models.TextChoices):
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
     FAILED = "failed", "Failed"
+    # Can never be processed (webhooks.validation says why): recorded once, never retried.
+    INVALID = "invalid", "Invalid"
 
 
 class WebhookEvent(models.Model):

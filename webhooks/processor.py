@@ -20,6 +20,7 @@ from salons.models import Salon
 from salons.tenancy import salon_scope
 from webhooks import metrics
 from webhooks.models import EventStatus, ItemStatus
+from webhooks.validation import item_problem, printable, text_problem
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -58,7 +59,7 @@ class Item:
 
     @property
     def ref(self) -> str:
-        return str(self.payload.get("id", "")) if isinstance(self.payload, dict) else ""
+        return printable(str(self.payload.get("id", "")), 255) if isinstance(self.payload, dict) else ""
 
 
 class SalonResolver:
@@ -72,7 +73,7 @@ class SalonResolver:
         if phone_number_id not in self._by_phone:
             self._by_phone[phone_number_id] = (
                 Salon.objects.filter(phone_number_id=phone_number_id, is_active=True).first()
-                if phone_number_id
+                if phone_number_id and not text_problem(phone_number_id)
                 else None
             )
         return self._by_phone[phone_number_id]
@@ -81,7 +82,9 @@ class SalonResolver:
         # Several salons (a chain's numbers) may share one WABA: a template event applies to each of them.
         if waba_id not in self._by_waba:
             self._by_waba[waba_id] = (
-                list(Salon.objects.filter(waba_id=waba_id, is_active=True).order_by("pk")) if waba_id else []
+                list(Salon.objects.filter(waba_id=waba_id, is_active=True).order_by("pk"))
+                if waba_id and not text_problem(waba_id)
+                else []
             )
         return self._by_waba[waba_id]
 
@@ -187,15 +190,20 @@ def _assistant_enqueue_reply(*, salon: Salon, message: Any) -> None:
 
 
 def _run_item(item: Item, previous: dict, attempt: int = 1) -> dict:
-    if previous.get("status") == ItemStatus.PROCESSED:
-        return previous  # succeeded in an earlier attempt: never applied twice
+    if previous.get("status") in (ItemStatus.PROCESSED, ItemStatus.INVALID):
+        return previous  # succeeded (or was found invalid) in an earlier attempt: never applied twice
     outcome: dict[str, Any] = {"kind": item.kind}
     if item.ref:
         outcome["ref"] = item.ref
     if item.salon is not None:
         outcome["salon"] = str(item.salon.pk)
+    problem = "" if item.ignored else item_problem(item.kind, item.payload, item.value)
     if item.ignored:
         outcome.update(status=ItemStatus.IGNORED, reason=item.ignored)
+    elif problem:
+        # It would fail on every attempt and keep the event retrying: recorded once, with why, and left alone.
+        logger.warning("webhook item invalid", extra={"item": item.key, "kind": item.kind, "reason": problem})
+        outcome.update(status=ItemStatus.INVALID, reason=problem)
     else:
         try:
             with transaction.atomic(), salon_scope(item.salon):
@@ -210,12 +218,13 @@ def _run_item(item: Item, previous: dict, attempt: int = 1) -> dict:
                 exc_info=True,
                 extra={"item": item.key, "kind": item.kind, "salon_id": outcome.get("salon")},
             )
-            outcome.update(status=ItemStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+            outcome.update(status=ItemStatus.FAILED, error=printable(f"{type(exc).__name__}: {exc}", 500))
     metrics.ITEMS.labels(item.kind, outcome["status"]).inc()
     return outcome
 
 
 def _event_status(results: dict) -> str:
+    # An invalid item is dealt with (recorded, never retried): it counts as done for the event.
     statuses = {outcome["status"] for outcome in results.values()}
     if ItemStatus.FAILED in statuses:
         return EventStatus.FAILED if statuses == {ItemStatus.FAILED} else EventStatus.PARTIALLY_FAILED
@@ -286,10 +295,13 @@ def event_process(
                 return _finish(event, EventStatus.FAILED, f"gave up: the worker was lost on {attempt - 1} attempts")
             results, salon_ids = _process_items(event, resolver or SalonResolver())
             failed = [key for key, outcome in results.items() if outcome["status"] == ItemStatus.FAILED]
+            invalid = [key for key, outcome in results.items() if outcome["status"] == ItemStatus.INVALID]
+            notes = [f"{len(failed)} item(s) failed: {', '.join(failed[:20])}"] if failed else []
+            notes += [f"{len(invalid)} item(s) invalid: {', '.join(invalid[:20])}"] if invalid else []
             return _finish(
                 event,
                 _event_status(results),
-                f"{len(failed)} item(s) failed: {', '.join(failed[:20])}" if failed else "",
+                "; ".join(notes),
                 results=results,
                 salon_ids=salon_ids,
             )
@@ -302,7 +314,7 @@ def event_process(
         logger.exception("webhook event failed", extra={"event_id": event_id, "attempt": attempt})
         try:
             with transaction.atomic():
-                return _finish(event, EventStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000])
+                return _finish(event, EventStatus.FAILED, printable(f"{type(exc).__name__}: {exc}", 1000))
         except LeaseLost:
             return None
 

@@ -53,6 +53,32 @@ def receive_post(*, body: bytes, signature: str, remote_addr: str | None) -> tup
     return 200, ""
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
+def body_is_streamed(environ) -> bool:
+    """A body without Content-Length (``Transfer-Encoding: chunked``) that the server delimits for us: gunicorn
+    decodes the chunks and sets ``wsgi.input_terminated``, so reading to EOF reads exactly the body."""
+    if environ.get("CONTENT_LENGTH"):
+        return False
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return chunked and bool(environ.get("wsgi.input_terminated"))
+
+
+def read_streamed_body(environ, *, limit: int) -> bytes:
+    """The whole streamed body, at most ``limit`` bytes (``BodyTooLarge`` beyond: nothing more is read)."""
+    stream, parts, size = environ["wsgi.input"], [], 0
+    while True:
+        part = stream.read(min(65536, limit + 1 - size))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+        if size > limit:
+            raise BodyTooLarge(f"body over {limit} bytes")
+
+
 def _refuse(reason: str, status: int, remote_addr: str | None, content_length: int) -> tuple[int, str]:
     metrics.INVALID_SIGNATURE.labels(reason).inc()
     # Never the body: it is customer data from someone who could not prove they are Meta.
@@ -64,8 +90,16 @@ def _refuse(reason: str, status: int, remote_addr: str | None, content_length: i
 
 
 def _receive(request: HttpRequest) -> HttpResponse:
+    if body_is_streamed(request.META):
+        # Django reads a body without Content-Length as empty (its stream is limited to 0 bytes): read it here.
+        try:
+            body = read_streamed_body(request.META, limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        except BodyTooLarge:
+            return HttpResponse("body too large", status=413, content_type="text/plain")
+    else:
+        body = request.body
     status, text = receive_post(
-        body=request.body,
+        body=body,
         signature=request.META.get("HTTP_X_HUB_SIGNATURE_256", ""),
         remote_addr=request.META.get("REMOTE_ADDR"),
     )

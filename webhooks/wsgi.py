@@ -75,6 +75,16 @@ class WebhookFastPath:
 
     @staticmethod
     def _handle(environ, receive_post) -> tuple[int, str]:
+        from webhooks.views import BodyTooLarge, body_is_streamed, read_streamed_body
+
+        if body_is_streamed(environ):  # Transfer-Encoding: chunked, no Content-Length
+            try:
+                body = read_streamed_body(environ, limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            except BodyTooLarge:
+                return 413, "body too large"
+            return receive_post(
+                body=body, signature=environ.get("HTTP_X_HUB_SIGNATURE_256", ""), remote_addr=environ.get("REMOTE_ADDR")
+            )
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

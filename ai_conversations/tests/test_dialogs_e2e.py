@@ -12,7 +12,8 @@ from ai_conversations.models import AIConversation, AIMessage, ConversationState
 from ai_conversations.playground import choices
 from bookings.models import Booking
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]
 
 
 def local_day(salon, days_ahead: int):

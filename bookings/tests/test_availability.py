@@ -9,7 +9,8 @@ from bookings.availability import available_slots, nearest_alternatives
 from bookings.tests.factories import ServiceFactory, TimeOffFactory, booking_for, staff_with_hours
 from salons.tests.factories import SalonFactory
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]
 
 # A Monday well before everything the tests look at.
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -243,3 +244,29 @@ def test_availability_runs_in_a_constant_number_of_queries(days, staff_count, dj
         )
     assert slots
     assert len({s.staff_id for s in slots}) == staff_count
+
+
+def test_a_start_a_fraction_of_a_second_inside_the_notice_is_not_offered():
+    # Asked at 08:00:00.5 UTC with one hour's notice: 10:00 Berlin (09:00 UTC) is half a second too early, and the
+    # booking service would refuse it; every slot offered must be bookable at that instant.
+    from bookings.errors import BookingInvalid
+    from bookings.services import booking_create
+    from salons.tests.factories import CustomerFactory
+
+    salon = make_salon(min_notice_minutes=60)
+    service = ServiceFactory(salon=salon, duration_minutes=60)
+    staff = staff_with_hours(salon, [service], hours=[(time(9), time(12))])
+    now = datetime(2026, 3, 3, 8, 0, 0, 500000, tzinfo=UTC)
+    day = date(2026, 3, 3)
+    slots = available_slots(salon=salon, service=service, start_date=day, end_date=day, now=now)
+    assert local_starts(slots, salon.timezone) == ["03-03 11:00"]
+    with pytest.raises(BookingInvalid):
+        booking_create(
+            salon=salon,
+            customer=CustomerFactory(salon=salon),
+            service=service,
+            staff=staff,
+            starts_at=datetime(2026, 3, 3, 9, tzinfo=UTC),
+            source="admin",
+            now=now,
+        )

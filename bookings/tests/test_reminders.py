@@ -10,7 +10,8 @@ from bookings.tests.conftest import NOW, at
 from bookings.tests.factories import ServiceFactory, staff_with_hours
 from salons.tests.factories import CustomerFactory, SalonFactory
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]
 
 
 def book(shop, haircut, anna, customer, starts_at, now=NOW):

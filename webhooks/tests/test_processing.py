@@ -267,11 +267,11 @@ def test_error_in_one_item_keeps_the_others_and_the_event_is_retried(post_signed
     assert {k: v["status"] for k, v in event.results.items()} == {
         "0.0.m0": ItemStatus.PROCESSED,
         "0.0.m1": ItemStatus.FAILED,
-        "0.0.m2": ItemStatus.FAILED,
+        "0.0.m2": ItemStatus.INVALID,  # a string is never a message: not retried
         "0.0.m3": ItemStatus.PROCESSED,
     }
     assert event.results["0.0.m1"]["error"] == "RuntimeError: database hiccup"
-    assert event.last_error == "2 item(s) failed: 0.0.m1, 0.0.m2"
+    assert event.last_error == "1 item(s) failed: 0.0.m1; 1 item(s) invalid: 0.0.m2"
     assert sorted(Message.all_salons.values_list("wamid", flat=True)) == ["wamid.OK1", "wamid.OK2"]
 
     # The hiccup passes; the retry runs only what failed.
@@ -281,7 +281,7 @@ def test_error_in_one_item_keeps_the_others_and_the_event_is_retried(post_signed
     event.refresh_from_db()
     assert event.attempts == 2
     assert event.results["0.0.m1"]["status"] == ItemStatus.PROCESSED
-    assert event.results["0.0.m2"]["status"] == ItemStatus.FAILED  # a string is never a message
+    assert event.results["0.0.m2"]["status"] == ItemStatus.INVALID
     assert sorted(Message.all_salons.values_list("wamid", flat=True)) == ["wamid.BAD", "wamid.OK1", "wamid.OK2"]
     assert sorted(w for _, w in replies) == ["wamid.BAD", "wamid.OK1", "wamid.OK2"]
 

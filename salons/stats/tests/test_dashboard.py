@@ -17,7 +17,8 @@ from salons.stats.services import local_today, salon_stats_rollup
 from salons.stats.tests.helpers import make_booking
 from salons.tests.factories import CustomerFactory, SalonFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]
 
 
 def local(salon, day, hour):

@@ -21,7 +21,8 @@ from salons.stats.tests.helpers import make_ai_turn, make_booking, make_customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import SalonFactory
 
-pytestmark = pytest.mark.django_db
+# Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]
 
 DAY = date(2025, 3, 12)  # a Wednesday; Berlin is UTC+1
 
