@@ -234,6 +234,8 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="60/min"),
         "user": env.str("THROTTLE_USER", default="1200/min"),
         "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
+        # Admin login attempts, counted per client IP and, separately, per username (salons.admin_login).
+        "admin_login": env.str("THROTTLE_ADMIN_LOGIN", default="10/min"),
     },
     # Reverse proxies in front that append X-Forwarded-For; throttles key anonymous callers by the client IP they
     # report. 0 = the socket address (X-Forwarded-For is ignored, so it cannot be spoofed to dodge a limit).

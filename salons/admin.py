@@ -7,9 +7,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from salons.admin_login import ThrottledAdminAuthenticationForm
 from salons.models import ApiKey, Customer, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
+
+# Admin logins are throttled per client IP and per username, like the API's token endpoint.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)
