@@ -273,6 +273,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024 + 1024  # WhatsApp webhook bodies up to 3 MB
 
+# Invitations to a salon are emailed as a link under PUBLIC_BASE_URL (salons.services.invitation_create).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chairside <no-reply@chairside.invalid>")
+
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LOGGING = {
