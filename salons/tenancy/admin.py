@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
+from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.scope import TenantModel, salon_scope
 
 
@@ -106,8 +107,9 @@ def tenant_form(base_form, *, default_salon_id=None, salon_choices=None):
     return type(base_form)(f"Tenant{base_form.__name__}", (TenantFormMixin, base_form), attrs)
 
 
-class TenantAdminMixin:
-    """Mix into ``admin.ModelAdmin``/inlines of tenant-owned models. The salon is chosen, never typed."""
+class TenantAdminMixin(ServiceAdminMixin):
+    """Mix into ``admin.ModelAdmin``/inlines of tenant-owned models. The salon is chosen, never typed. Writes go
+    through the services the admin names (``service_save``/``service_delete``: ``salons.tenancy.admin_services``)."""
 
     admin_write_role: str = Role.STAFF
     salon_field_for_new = "salon"

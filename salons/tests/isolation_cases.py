@@ -70,4 +70,5 @@ ADMIN_FACTORIES = {
     Membership: lambda salon: MembershipFactory(salon=salon, role=Role.STAFF),
     ApiKey: lambda salon: ApiKeyFactory(salon=salon),
     Customer: lambda salon: CustomerFactory(salon=salon),
+    Invitation: lambda salon: InvitationFactory(salon=salon),
 }
