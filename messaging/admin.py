@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from config.api import DomainError
+from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSerializer
 from messaging.models import Conversation, Message, MessageTemplate
 from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
@@ -118,6 +119,15 @@ class MessageAdmin(TenantAdminMixin, admin.ModelAdmin):
         return actions
 
 
+def _validated(serializer_class, data: dict) -> dict:
+    """The API's input rules for the admin's values; the first problem as a DomainError (a form error)."""
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        field, problems = next(iter(serializer.errors.items()))
+        raise DomainError(str(problems[0]), field=None if field == "non_field_errors" else field)
+    return dict(serializer.validated_data)
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("name", "language", "category", "status", "rejection_reason", "last_synced_at")
@@ -134,20 +144,18 @@ class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
         return (*self.readonly_fields, "name", "language", "parameter_format")
 
     def service_save(self, request, obj, form, formsets, change):
-        """Submitted to WhatsApp for review (after commit): new templates and every change of content."""
-        data = form.cleaned_data
+        """Validated like the API, and submitted to WhatsApp for review (after commit): new templates and every
+        change of content or category."""
         if change:
             template = fresh(obj)
-            if {"components", "category"} & set(form.changed_data):
-                return template_update(template=template, components=data["components"], category=data["category"])
-            return template
-        return template_create(
-            name=data["name"],
-            language=data["language"],
-            category=data["category"],
-            components=data["components"],
-            parameter_format=data["parameter_format"],
-        )
+            changed = {
+                name: form.cleaned_data[name] for name in ("components", "category") if name in form.changed_data
+            }
+            if not changed:
+                return template
+            return template_update(template=template, **_validated(TemplateUpdateInputSerializer, changed))
+        fields = ("name", "language", "category", "components", "parameter_format")
+        return template_create(**_validated(TemplateCreateInputSerializer, {f: form.cleaned_data[f] for f in fields}))
 
     def service_delete(self, request, obj):
         template_delete(template=obj)  # on Meta too, when it was submitted

@@ -71,7 +71,8 @@ def fresh(obj: models.Model) -> models.Model:
 
 def changed_values(form: forms.ModelForm, names=None) -> dict:
     """The cleaned values of the form's changed model fields (all of them for a new row), for ``*_update`` services."""
-    fields = [name for name in form.fields if name in form.cleaned_data]
+    # The salon is the row's (picked or stamped by the tenancy mixin), never a value to set.
+    fields = [name for name in form.fields if name in form.cleaned_data and name not in {"salon", "id"}]
     if form.instance.pk is not None and not form.instance._state.adding:
         fields = [name for name in fields if name in form.changed_data]
     if names is not None:
@@ -89,6 +90,17 @@ def live_forms(formset) -> list:
             continue
         rows.append(form)
     return rows
+
+
+def _record_for_history(formset) -> None:
+    """What ``formset.save()`` would have noted, for the admin's change message (the service saved the rows)."""
+    initial = formset.initial_forms
+    deleted = [form for form in formset.deleted_forms if form in initial]
+    formset.deleted_objects = [form.instance for form in deleted]
+    formset.changed_objects = [
+        (form.instance, form.changed_data) for form in live_forms(formset) if form in initial and form.has_changed()
+    ]
+    formset.new_objects = [form.instance for form in live_forms(formset) if form not in initial and form.has_changed()]
 
 
 class ServiceAdminMixin:
@@ -135,6 +147,8 @@ class ServiceAdminMixin:
         except DomainError as exc:
             raise ServiceRefused(exc) from exc
         adopt(form.instance, saved)
+        for formset in own:
+            _record_for_history(formset)
         for formset in formsets:
             if formset not in own:
                 formset.instance = form.instance
