@@ -283,3 +283,20 @@ def test_members_join_by_invitation_in_the_admin_too(salon, owner, mailoutbox, d
     assert (invitation.email, invitation.invited_by) == ("pia@example.com", owner)
     assert mailoutbox[0].to == ["pia@example.com"]
     assert not User.objects.filter(email="pia@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_adds_a_salon_through_the_services():
+    client = _admin(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:salons_salon_add"))
+    form = page.context["adminform"].form
+    data = {name: field.initial for name, field in form.fields.items() if field.initial not in (None, "")}
+    data = {k: v() if callable(v) else v for k, v in data.items()}
+    data.update(name="Studio Nord", slug="studio-nord", timezone="Europe/Lisbon", address="Rua 1", is_active="on")
+    data["reminder_offsets_minutes"] = ""
+    for inline in page.context["inline_admin_formsets"]:
+        data.update(_management(inline.formset.prefix, 0))
+    response = client.post(reverse("admin:salons_salon_add"), data)
+    assert response.status_code == 302, _errors(response)
+    salon = Salon.objects.get(slug="studio-nord")
+    assert (salon.name, salon.timezone, salon.address) == ("Studio Nord", "Europe/Lisbon", "Rua 1")
