@@ -119,6 +119,15 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The assistant's record is kept: never deleted here ("not found", not "forbidden", for another salon's id).
+        return obj is None and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     @admin.display(description="Needs attention", boolean=True)
     def attention(self, obj):
         return obj.needs_attention
@@ -308,6 +317,19 @@ class AssistantSettingsAdmin(TenantAdminMixin, admin.ModelAdmin):
     admin_write_role = Role.MANAGER
     list_display = ["salon", "enabled", "use_llm", "llm_model", "monthly_budget", "budget_currency"]
     exclude = ["llm_api_key"]  # a secret: set it from a shell, never shown
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)  # switched off with "enabled", not deleted
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def service_save(self, request, obj, form, formsets, change):
+        fields = {f.name for f in AssistantSettings._meta.fields} - {"id", "salon", "llm_api_key", "updated_at"}
+        data = {name: value for name, value in form.cleaned_data.items() if name in fields}
+        return services.assistant_settings_save(salon=obj.salon, data=data)
 
 
 @admin.register(IntentDailyStat)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +29,7 @@ from ai_conversations.models import (
 )
 from config.api import Conflict, DomainError
 from salons.models import Customer
+from salons.tenancy import salon_scope
 
 if TYPE_CHECKING:
     from salons.models import Salon, User
@@ -281,7 +283,6 @@ def intent_stats_rollup(*, salon: Salon, day) -> dict[str, int]:
     from django.db.models import Count
 
     from ai_conversations.models import IntentDailyStat
-    from salons.tenancy import salon_scope
 
     start = datetime.combine(day, datetime.min.time(), tzinfo=salon.tz)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=salon.tz)
@@ -297,3 +298,20 @@ def intent_stats_rollup(*, salon: Salon, day) -> dict[str, int]:
         for intent, count in counts.items():
             IntentDailyStat.objects.update_or_create(day=day, intent=intent, defaults={"count": count})
     return counts
+
+
+@transaction.atomic
+def assistant_settings_save(*, salon: Salon, data: dict[str, Any]) -> AssistantSettings:
+    """Create or change the salon's assistant settings (one row per salon), validated like the model says."""
+    with salon_scope(salon):
+        settings = AssistantSettings.objects.select_for_update().filter(salon=salon).first()
+        settings = settings or AssistantSettings(salon=salon)
+        for name, value in data.items():
+            setattr(settings, name, value)
+        try:
+            settings.full_clean(exclude=["salon"], validate_unique=False)
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from None
+        settings.save()
+        return settings

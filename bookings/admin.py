@@ -34,6 +34,7 @@ from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
 from salons.tenancy.admin_time import render_in_zone
+from salons.tenancy.admin_services import changed_values, fresh, live_forms
 
 
 @admin.register(Service)
@@ -42,6 +43,15 @@ class ServiceAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["salon", "is_active", "category"]
     search_fields = ["name", "category"]
     readonly_fields = ["currency", "created_at", "updated_at"]
+
+    def service_save(self, request, obj, form, formsets, change):
+        data = changed_values(form, {f.name for f in Service._meta.fields})
+        if change:
+            return services.service_update(service=fresh(obj), data=data)
+        return services.service_create(salon=obj.salon, **data)
+
+    def service_delete(self, request, obj):
+        services.service_delete(service=obj)
 
 
 class StaffServiceInline(TenantInlineMixin, admin.TabularInline):
@@ -63,7 +73,30 @@ class StaffMemberAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["salon", "is_active"]
     search_fields = ["name"]
     inlines = [StaffServiceInline, WorkingHoursInline]
+    service_inlines = (StaffServiceInline, WorkingHoursInline)
     admin_write_role = "manager"
+
+    def service_save(self, request, obj, form, formsets, change):
+        """Through staff_create/staff_update: only members may be linked, working hours of a day may not overlap;
+        the inlines' rows replace the staff member's services and week, as in the API."""
+        data = changed_values(form, {"name", "user", "is_active"})
+        for formset in formsets:
+            rows = [f.cleaned_data for f in live_forms(formset)]
+            if formset.model is StaffService:
+                data["services"] = [
+                    {"service": r["service"], "duration_minutes": r.get("duration_minutes"), "price": r.get("price")}
+                    for r in rows
+                ]
+            elif formset.model is WorkingHours:
+                data["working_hours"] = [
+                    {"weekday": r["weekday"], "start_time": r["start_time"], "end_time": r["end_time"]} for r in rows
+                ]
+        if change:
+            return services.staff_update(staff=fresh(obj), data=data)
+        return services.staff_create(salon=obj.salon, **data)
+
+    def service_delete(self, request, obj):
+        services.staff_delete(staff=obj)
 
 
 @admin.register(TimeOff)
@@ -73,6 +106,15 @@ class TimeOffAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["reason"]
     date_hierarchy = "starts_at"
     admin_write_role = "manager"
+
+    def service_save(self, request, obj, form, formsets, change):
+        data = changed_values(form, {"staff", "starts_at", "ends_at", "reason"})
+        if change:
+            return services.time_off_update(time_off=fresh(obj), data=data)
+        return services.time_off_create(salon=obj.salon, **data)
+
+    def service_delete(self, request, obj):
+        services.time_off_delete(time_off=obj)
 
 
 class BookingEventInline(TenantInlineMixin, admin.TabularInline):
@@ -186,12 +228,10 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, formsets, change):
         if not change:
-            return  # booked by BookingAddForm through booking_create
-        if not self._owns(request, obj, self.admin_write_role):
-            raise PermissionDenied
-        services.booking_update_notes(booking=obj, notes=obj.notes, actor=request.user)
+            return obj  # booked by BookingAddForm through booking_create while validating (conflicts as form errors)
+        return services.booking_update_notes(booking=fresh(obj), notes=form.cleaned_data["notes"], actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Bookings are cancelled, never deleted (the audit log stays). Without a row (a missing or another

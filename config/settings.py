@@ -231,6 +231,8 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="60/min"),
         "user": env.str("THROTTLE_USER", default="1200/min"),
         "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="10/min"),
+        # Admin login attempts, counted per client IP and, separately, per username (salons.admin_login).
+        "admin_login": env.str("THROTTLE_ADMIN_LOGIN", default="10/min"),
     },
     # Reverse proxies in front that append X-Forwarded-For; throttles key anonymous callers by the client IP they
     # report. 0 = the socket address (X-Forwarded-For is ignored, so it cannot be spoofed to dodge a limit).
@@ -267,6 +269,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024 + 1024  # WhatsApp webhook bodies up to 3 MB
+
+# Invitations to a salon are emailed as a link under PUBLIC_BASE_URL (salons.services.invitation_create).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chairside <no-reply@chairside.invalid>")
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

@@ -9,11 +9,13 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from config.api import DomainError
+from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSerializer
 from messaging.models import Conversation, Message, MessageTemplate
-from messaging.services import template_sync
+from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
+from salons.tenancy.admin_services import fresh
 
 RECENT = timedelta(days=30)
 MESSAGE_FIELDS = ("created_at", "direction", "type", "status", "preview", "error_explanation", "cost")
@@ -68,6 +70,16 @@ class ConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Conversations are a record (window, costs): never deleted here. Without a row, answer like the mixin so
+        # another salon's id is "not found".
+        return obj is None and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
 
 @admin.register(Message)
 class MessageAdmin(TenantAdminMixin, admin.ModelAdmin):
@@ -107,6 +119,15 @@ class MessageAdmin(TenantAdminMixin, admin.ModelAdmin):
         return actions
 
 
+def _validated(serializer_class, data: dict) -> dict:
+    """The API's input rules for the admin's values; the first problem as a DomainError (a form error)."""
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        field, problems = next(iter(serializer.errors.items()))
+        raise DomainError(str(problems[0]), field=None if field == "non_field_errors" else field)
+    return dict(serializer.validated_data)
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("name", "language", "category", "status", "rejection_reason", "last_synced_at")
@@ -114,6 +135,30 @@ class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     readonly_fields = ("status", "meta_id", "rejection_reason", "last_synced_at")
     actions = ["sync_from_whatsapp"]
+    admin_write_role = "manager"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # A template's identity is fixed once submitted; its content and category are edited and re-submitted.
+        return (*self.readonly_fields, "name", "language", "parameter_format")
+
+    def service_save(self, request, obj, form, formsets, change):
+        """Validated like the API, and submitted to WhatsApp for review (after commit): new templates and every
+        change of content or category."""
+        if change:
+            template = fresh(obj)
+            changed = {
+                name: form.cleaned_data[name] for name in ("components", "category") if name in form.changed_data
+            }
+            if not changed:
+                return template
+            return template_update(template=template, **_validated(TemplateUpdateInputSerializer, changed))
+        fields = ("name", "language", "category", "components", "parameter_format")
+        return template_create(**_validated(TemplateCreateInputSerializer, {f: form.cleaned_data[f] for f in fields}))
+
+    def service_delete(self, request, obj):
+        template_delete(template=obj)  # on Meta too, when it was submitted
 
     @admin.action(description="Sync templates of these salons from WhatsApp")
     def sync_from_whatsapp(self, request, queryset):

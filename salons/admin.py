@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from salons.models import ApiKey, Customer, Membership, Role, Salon, User
+from salons import services
+from salons.admin_login import ThrottledAdminAuthenticationForm
+from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
 from salons.tenancy.admin_time import render_in_zone
+from salons.tenancy.admin_services import ServiceAdminMixin, changed_values, fresh, live_forms
+
+# Admin logins are throttled per client IP and per username, like the API's token endpoint.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)
@@ -37,7 +43,9 @@ class UserAdmin(DjangoUserAdmin):
         return qs.filter(memberships__salon_id__in=member_salon_ids(request)).distinct()
 
 
-CHANNEL_FIELDS = ("phone_number_id", "waba_id", "display_phone_number", "channel_status")
+CHANNEL_FIELDS = ("phone_number_id", "waba_id", "display_phone_number")
+# What salon_create takes; everything else of a new salon is set by salon_update.
+CREATE_FIELDS = {"name": "name", "timezone": "timezone_name", "currency": "currency", "language": "language"}
 
 
 class SalonForm(forms.ModelForm):
@@ -51,31 +59,34 @@ class SalonForm(forms.ModelForm):
         model = Salon
         exclude = ["whatsapp_access_token"]  # noqa: DJ006 -- every field but the secret, by design
 
-    def save(self, commit=True):
-        salon = super().save(commit=False)
-        token = self.cleaned_data.get("new_access_token")
-        if token:
-            salon.whatsapp_access_token = token
-        if commit:
-            salon.save()
-        return salon
-
 
 class MembershipInline(TenantInlineMixin, admin.TabularInline):
+    """Roles change and members leave through the member services (a salon keeps an owner); people join by
+    invitation (the Invitations page, ``POST members/`` or ``manage.py add_member``), never by picking an account."""
+
     model = Membership
     extra = 0
-    admin_write_role = Role.OWNER  # people are added by email through the API or `manage.py add_member`
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["user", "created_at"]
+    admin_write_role = Role.OWNER
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Salon)
-class SalonAdmin(admin.ModelAdmin):
+class SalonAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Salon settings through ``salon_update`` (a new access token reactivates a flagged channel), members through
+    the member services. Salons are deactivated (``is_active``), not deleted."""
+
     form = SalonForm
     list_display = ["name", "slug", "timezone", "currency", "display_phone_number", "channel_status", "is_active"]
     list_filter = ["is_active", "channel_status"]
     search_fields = ["name", "slug", "phone_number_id", "display_phone_number"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["access_token_status", "whatsapp_cost_total", "created_at", "updated_at"]
+    readonly_fields = ["channel_status", "access_token_status", "whatsapp_cost_total", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    service_inlines = (MembershipInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "timezone", "currency", "language", "address", "is_active")}),
         (
@@ -143,7 +154,7 @@ class SalonAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return False  # a salon is deactivated (is_active), never deleted with its bookings and history
 
     def _is_owner(self, request, obj) -> bool:
         return request.user.is_superuser or (obj is not None and obj.pk in member_salon_ids(request, Role.OWNER))
@@ -176,17 +187,106 @@ class SalonAdmin(admin.ModelAdmin):
             return self.inlines
         return []
 
+    def service_save(self, request, obj, form, formsets, change):
+        data = changed_values(form, {f.name for f in Salon._meta.fields})
+        if form.cleaned_data.get("new_access_token"):
+            data["access_token"] = form.cleaned_data["new_access_token"]
+        if change:
+            salon = services.salon_update(salon=fresh(obj), data=data)
+        else:
+            salon = services.salon_create(**{CREATE_FIELDS[k]: data.pop(k) for k in list(data) if k in CREATE_FIELDS})
+            salon = services.salon_update(salon=salon, data=data)
+        for formset in formsets:
+            self._save_members(formset)
+        return salon
+
+    @staticmethod
+    def _save_members(formset) -> None:
+        staying = live_forms(formset)
+        # Promotions first, so that making someone else owner and stepping down in one save keeps an owner.
+        changes = sorted(
+            (form for form in staying if form.instance.pk and "role" in form.changed_data),
+            key=lambda form: form.cleaned_data["role"] != Role.OWNER,
+        )
+        for form in changes:
+            services.member_change_role(membership=fresh(form.instance), role=form.cleaned_data["role"])
+        for form in formset.deleted_forms:
+            if form.instance.pk:
+                services.member_remove(membership=fresh(form.instance))
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Read-only, with a revoke action (``api_key_revoke``): keys are made where the secret can be shown once."""
+
     list_display = ["name", "prefix", "salon", "scope", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["salon", "scope"]
     search_fields = ["name", "prefix"]
-    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["name", "scope", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    fields = readonly_fields
     admin_write_role = Role.OWNER
+    actions = ["revoke_selected"]
 
     def has_add_permission(self, request, *args):
         return False  # keys are created through the API or `manage.py create_api_key`, which show them once
+
+    def has_delete_permission(self, request, obj=None):
+        # Keys are revoked, never deleted (the record stays). Without a row, answer like the mixin so another
+        # salon's id is "not found".
+        return obj is None and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Revoke selected API keys", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        count = 0
+        for api_key in queryset:
+            if self._owns(request, api_key, self.admin_write_role):
+                with salon_scope(api_key.salon):
+                    services.api_key_revoke(api_key=api_key)
+                count += 1
+        self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Owners invite people here (``invitation_create`` emails the single-use link) and revoke open invitations."""
+
+    list_display = ["email", "role", "status", "salon", "invited_by", "created_at", "expires_at"]
+    list_filter = ["salon", "role"]
+    search_fields = ["email"]
+    fields = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    admin_write_role = Role.OWNER
+    actions = ["revoke_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)  # revoked, never deleted
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def service_save(self, request, obj, form, formsets, change):
+        invitation, _token = services.invitation_create(
+            salon=obj.salon, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
+        )
+        return invitation
+
+    @admin.action(description="Revoke selected invitations", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        for invitation in queryset:
+            if self._owns(request, invitation, self.admin_write_role):
+                with salon_scope(invitation.salon):
+                    services.invitation_revoke(invitation=invitation)
+        self.message_user(request, "The selected invitations' links no longer work.", messages.SUCCESS)
 
 
 @admin.register(Customer)
@@ -195,3 +295,12 @@ class CustomerAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_filter = ["salon", "language"]
     search_fields = ["name", "phone", "wa_id"]
     date_hierarchy = "created_at"
+
+    def service_save(self, request, obj, form, formsets, change):
+        data = changed_values(form, {f.name for f in Customer._meta.fields})
+        if change:
+            return services.customer_update(customer=fresh(obj), data=data)
+        return services.customer_create(salon=obj.salon, **data)
+
+    def service_delete(self, request, obj):
+        services.customer_delete(customer=obj)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, serializers, status
+from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
@@ -16,7 +16,7 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 
 from salons import selectors, services
 from salons.authentication import ApiKeyPrincipal
-from salons.models import ApiKey, ApiKeyScope, Customer, Membership, Role, Salon, normalize_phone
+from salons.models import ApiKey, ApiKeyScope, Customer, Invitation, Membership, Role, Salon, User, normalize_phone
 from salons.tenancy.api import API_KEY_ROLE, SalonScopedAPIView, SalonScopedViewSet
 
 
@@ -228,20 +228,51 @@ class MemberOutputSerializer(serializers.ModelSerializer):
 class MemberCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Role.choices)
-    full_name = serializers.CharField(required=False, default="", allow_blank=True, max_length=150)
 
 
 class MemberUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=["pending", "accepted", "revoked", "expired"], read_only=True)
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+
+
+def _person(request) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) else None
+
+
 @extend_schema_view(
-    create=extend_schema(request=MemberCreateSerializer, responses={201: MemberOutputSerializer}),
+    create=extend_schema(
+        request=MemberCreateSerializer,
+        responses={201: InvitationOutputSerializer},
+        description=(
+            "Invites a person by email: a single-use link is emailed to them and the membership starts when they "
+            "accept it (`POST /api/v1/invitations/accept/`). The answer is the same whether the email has an "
+            "account or not. 409 `already_member` if they already belong to this salon."
+        ),
+    ),
     partial_update=extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer),
     destroy=extend_schema(responses={204: None}),
 )
 class MemberViewSet(_OwnersViewSet):
-    """People of the salon and their roles (owners only)."""
+    """People of the salon and their roles (owners only). New people are invited, never added directly."""
 
     model = Membership
     serializer_class = MemberOutputSerializer
@@ -252,8 +283,10 @@ class MemberViewSet(_OwnersViewSet):
     def create(self, request, salon_id):
         data = MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.member_add(salon=self.salon, **data.validated_data)
-        return Response(MemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+        invitation, _token = services.invitation_create(
+            salon=self.salon, invited_by=_person(request), **data.validated_data
+        )
+        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, salon_id, pk):
         data = MemberUpdateSerializer(data=request.data)
@@ -264,6 +297,79 @@ class MemberViewSet(_OwnersViewSet):
     def destroy(self, request, salon_id, pk):
         services.member_remove(membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(destroy=extend_schema(responses={204: None}, description="Revokes the invitation's link."))
+class InvitationViewSet(_OwnersViewSet):
+    """Invitations of the salon (owners only): list them and revoke open ones. Create them with `POST members/`."""
+
+    model = Invitation
+    serializer_class = InvitationOutputSerializer
+    http_method_names = ["get", "delete", "options", "head"]
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("invited_by").order_by("-created_at")
+
+    def destroy(self, request, salon_id, pk):
+        services.invitation_revoke(invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200, trim_whitespace=True)
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=128,
+        style={"input_type": "password"},
+        help_text="The new account's password (when the invited email has no account yet).",
+    )
+    full_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+
+
+class InvitationAcceptedSerializer(serializers.Serializer):
+    salon = MySalonSerializer()
+    email = serializers.EmailField()
+
+
+class InvitationAcceptView(GenericAPIView):
+    """Accept an invitation with the token from its link. A person with an account sends their Bearer token; a new
+    person sends a password (and a name), and the account is created now. 400 `invalid_invitation` for an unknown,
+    used, revoked or expired token; 403 `login_required` when the invited email has an account and the caller is
+    not logged in as it."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthTokenThrottle]
+    serializer_class = InvitationAcceptSerializer
+
+    @extend_schema(
+        request=InvitationAcceptSerializer,
+        responses={
+            201: InvitationAcceptedSerializer,
+            400: OpenApiResponse(
+                description="`invalid_invitation` (unknown, used, revoked or expired) or a weak password"
+            ),
+            403: OpenApiResponse(description="`login_required`: log in as the invited email's account first"),
+        },
+    )
+    def post(self, request):
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.invitation_accept(user=_person(request), **data.validated_data)
+        salon = membership.salon
+        answer = {
+            "salon": {
+                "id": salon.pk,
+                "name": salon.name,
+                "slug": salon.slug,
+                "timezone": salon.timezone,
+                "currency": salon.currency,
+                "role": membership.role,
+            },
+            "email": membership.user.email,
+        }
+        return Response(InvitationAcceptedSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
 # --- API keys --------------------------------------------------------------------------------------------------
@@ -414,6 +520,8 @@ class CustomerViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 __all__ = [
     "ApiKeyViewSet",
     "CustomerViewSet",
+    "InvitationAcceptView",
+    "InvitationViewSet",
     "LogoutView",
     "MeView",
     "MemberViewSet",

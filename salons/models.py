@@ -301,3 +301,56 @@ class SalonDailyStats(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+class Invitation(TenantModel):
+    """An owner's invitation of a person (by email) to a role in the salon. Membership starts when the person accepts
+    through the single-use link that was emailed to them; until then nothing is created for, or revealed about, them.
+
+    Only the token's SHA-256 is stored; the raw token exists in the email alone.
+    """
+
+    TTL_DAYS = 7
+
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            # One open invitation per person and salon (a new one replaces the old).
+            models.UniqueConstraint(
+                fields=["salon", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_unique_open_salon_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["salon", "created_at"], name="invitation_salon_created")]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.role}"
+
+    @staticmethod
+    def hash_token(raw_token: str) -> str:
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    @staticmethod
+    def generate_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

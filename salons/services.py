@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -16,6 +21,7 @@ from salons.models import (
     ApiKeyScope,
     ChannelStatus,
     Customer,
+    Invitation,
     Membership,
     Role,
     Salon,
@@ -44,6 +50,15 @@ class DuplicateCustomer(Conflict):
 
 class InvalidInput(DomainError):
     code = "invalid"
+
+
+class InvalidInvitation(DomainError):
+    code = "invalid_invitation"
+
+
+class InvitationNeedsLogin(DomainError):
+    status_code = 403
+    code = "login_required"
 
 
 # --- salons ----------------------------------------------------------------------------------------------------
@@ -108,7 +123,9 @@ def _owner_count(salon: Salon) -> int:
 
 @transaction.atomic
 def member_add(*, salon: Salon, email: str, role: str, password: str | None = None, full_name: str = "") -> Membership:
-    """Give a person (found, or created with ``password``, by email) a role in the salon; admin access comes with it."""
+    """Operators only (``create_salon``, ``add_member --password``): give a person (found, or created with
+    ``password``, by email) a role in the salon at once; admin access comes with it. The API and the admin invite
+    instead (``invitation_create``): the person accepts, and nobody outside the salon is looked up or created."""
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -143,6 +160,124 @@ def member_remove(*, membership: Membership) -> None:
     if membership.role == Role.OWNER and _owner_count(membership.salon) <= 1:
         raise LastOwner("The last owner of a salon cannot be removed.")
     membership.delete()
+
+
+# --- invitations: how people join a salon through the API and the admin ----------------------------------------
+
+
+def _normalized_email(email: str) -> str:
+    return User.objects.normalize_email(email).strip().lower()
+
+
+def invitation_accept_url(raw_token: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("invitation-accept-page", kwargs={"token": raw_token})
+
+
+def _send_invitation(invitation: Invitation, raw_token: str) -> None:
+    salon = invitation.salon
+    body = (
+        f"You have been invited to join {salon.name} on Chairside as {invitation.get_role_display().lower()}.\n\n"
+        f"Accept the invitation (the link works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
+        f"{invitation_accept_url(raw_token)}\n\nIf you did not expect this email, ignore it.\n"
+    )
+    send_mail(f"Join {salon.name} on Chairside", body, None, [invitation.email], fail_silently=False)
+
+
+@transaction.atomic
+def invitation_create(
+    *, salon: Salon, email: str, role: str, invited_by: User | None = None, send: bool = True
+) -> tuple[Invitation, str]:
+    """Invite a person by email; the single-use link is emailed to them after commit. Returns the raw token too
+    (for the operator command; the API never shows it). Nothing is looked up or created outside this salon, so the
+    answer is the same whether anyone has an account with this email or not. A new invitation replaces an open one.
+    """
+    email = _normalized_email(email)
+    if Membership.all_salons.filter(salon=salon, user__email__iexact=email).exists():
+        raise AlreadyMember(f"{email} is already a member of this salon.", field="email")
+    now = timezone.now()
+    raw_token = Invitation.generate_token()
+    with salon_scope(salon):
+        Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            token_hash=Invitation.hash_token(raw_token),
+            invited_by=invited_by,
+            expires_at=now + timedelta(days=Invitation.TTL_DAYS),
+        )
+    if send:
+        transaction.on_commit(lambda: _send_invitation(invitation, raw_token))
+    logger.info("invitation created", extra={"salon_id": str(salon.pk), "invitation_id": invitation.pk, "role": role})
+    return invitation, raw_token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """The link stops working (idempotent; an accepted invitation stays accepted)."""
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_for_token(raw_token: str, *, lock: bool = False) -> Invitation:
+    """The open invitation behind a link. Unknown, used, revoked and expired links give the same error.
+
+    Crosses tenants on purpose (``all_salons``): the token, not a scope, names the salon.
+    """
+    rows = Invitation.all_salons.select_related("salon")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    invitation = rows.filter(token_hash=Invitation.hash_token(raw_token or "")).first()
+    if invitation is None or invitation.status != "pending" or not invitation.salon.is_active:
+        raise InvalidInvitation("This invitation link is invalid, was already used or has expired.", field="token")
+    return invitation
+
+
+def invitation_needs_account(invitation: Invitation) -> bool:
+    """Whether accepting creates the account (only the invited person, who holds the link, learns this)."""
+    return not User.objects.filter(email__iexact=invitation.email).exists()
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, user: User | None = None, password: str | None = None, full_name: str = ""
+) -> Membership:
+    """Start the membership. A person who has an account accepts while logged in as it; a new person chooses a
+    password here, and the account is created now (never before the invitation is accepted)."""
+    invitation = invitation_for_token(token, lock=True)
+    account = User.objects.filter(email__iexact=invitation.email).first()
+    if account is not None:
+        if user is None or user.pk != account.pk:
+            raise InvitationNeedsLogin(f"Log in as {invitation.email} to accept this invitation.")
+        if not account.is_staff:
+            account.is_staff = True
+            account.save(update_fields=["is_staff"])
+    else:
+        if user is not None and user.is_authenticated:
+            raise InvitationNeedsLogin(f"This invitation is for {invitation.email}: log out to accept it.")
+        if not password:
+            raise InvalidInput("Choose a password for your new account.", field="password")
+        candidate = User(email=invitation.email, full_name=full_name)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise InvalidInput(" ".join(exc.messages), field="password") from None
+        account = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name[:150], is_staff=True
+        )
+    with salon_scope(invitation.salon):
+        membership = Membership.objects.filter(user=account).first()
+        if membership is None:
+            membership = Membership.objects.create(user=account, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = account
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    logger.info(
+        "invitation accepted",
+        extra={"salon_id": str(invitation.salon_id), "invitation_id": invitation.pk, "user_id": account.pk},
+    )
+    return membership
 
 
 # --- API keys --------------------------------------------------------------------------------------------------

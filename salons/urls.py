@@ -1,4 +1,4 @@
-"""API routes of the salons app: account routes (auth, me, my salons) and tenant routes."""
+"""API routes of the salons app: account routes (auth, me, my salons, accepting an invitation) and tenant routes."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -13,10 +13,12 @@ account_patterns: list = [
     path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
     path("me/", api.MeView.as_view(), name="me"),
     path("salons/", api.MySalonsView.as_view(), name="salon-list"),
+    path("invitations/accept/", api.InvitationAcceptView.as_view(), name="invitation-accept"),
 ]
 
 router = SimpleRouter()
 router.register("members", api.MemberViewSet, basename="member")
+router.register("invitations", api.InvitationViewSet, basename="invitation")
 router.register("api-keys", api.ApiKeyViewSet, basename="api-key")
 router.register("customers", api.CustomerViewSet, basename="customer")
 

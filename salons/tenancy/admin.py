@@ -23,6 +23,7 @@ from salons.tenancy.admin_time import (
     in_row_zone,
     render_in_zone,
 )
+from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.scope import TenantModel, salon_scope
 
 
@@ -112,8 +113,9 @@ def tenant_form(base_form, *, default_salon_id=None, salon_choices=None):
     return type(base_form)(f"Tenant{base_form.__name__}", (TenantFormMixin, SalonWallClockFormMixin, base_form), attrs)
 
 
-class TenantAdminMixin:
-    """Mix into ``admin.ModelAdmin``/inlines of tenant-owned models. The salon is chosen, never typed."""
+class TenantAdminMixin(ServiceAdminMixin):
+    """Mix into ``admin.ModelAdmin``/inlines of tenant-owned models. The salon is chosen, never typed. Writes go
+    through the services the admin names (``service_save``/``service_delete``: ``salons.tenancy.admin_services``)."""
 
     admin_write_role: str = Role.STAFF
     salon_field_for_new = "salon"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from salons.models import ApiKey, ApiKeyScope, Customer, Membership, Role, Salon, User
+from salons.models import ApiKey, ApiKeyScope, Customer, Invitation, Membership, Role, Salon, User
 
 
 class TenantFactory(DjangoModelFactory):
@@ -59,6 +62,26 @@ class MembershipFactory(TenantFactory):
     salon = factory.SubFactory(SalonFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.OWNER
+
+
+class InvitationFactory(TenantFactory):
+    """``InvitationFactory()`` returns an open invitation; its raw token is on ``invitation.raw_token`` (tests only)."""
+
+    class Meta:
+        model = Invitation
+
+    salon = factory.SubFactory(SalonFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.STAFF
+    raw_token = factory.LazyFunction(Invitation.generate_token)
+    token_hash = factory.LazyAttribute(lambda o: Invitation.hash_token(o.raw_token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=Invitation.TTL_DAYS))
+
+    @classmethod
+    def _create(cls, model_class, *args, raw_token=None, **kwargs):
+        invitation = super()._create(model_class, *args, **kwargs)
+        invitation.raw_token = raw_token
+        return invitation
 
 
 class ApiKeyFactory(TenantFactory):

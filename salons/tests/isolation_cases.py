@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from salons.models import ApiKey, Customer, Membership, Role
-from salons.tests.factories import ApiKeyFactory, CustomerFactory, MembershipFactory
+from salons.models import ApiKey, Customer, Invitation, Membership, Role
+from salons.tests.factories import ApiKeyFactory, CustomerFactory, InvitationFactory, MembershipFactory
 from tests.isolation.cases import RouteCase
 
 _n = itertools.count(1)
@@ -19,6 +19,10 @@ def _member(salon):
 
 def _api_key(salon):
     return {"pk": ApiKeyFactory(salon=salon).pk}
+
+
+def _invitation(salon):
+    return {"pk": InvitationFactory(salon=salon).pk}
 
 
 def _customer(salon):
@@ -35,7 +39,10 @@ CASES = [
         "member-list",
         write_body=lambda salon: {"email": f"new-member-{next(_n)}@example.com", "role": Role.STAFF},
         roles=OWNER_ONLY,
+        created_model=Invitation,  # POST members/ invites; the membership starts when the person accepts
     ),
+    RouteCase("invitation-list", roles=OWNER_ONLY),
+    RouteCase("invitation-detail", make_kwargs=_invitation, roles=OWNER_ONLY),
     RouteCase("member-detail", make_kwargs=_member, write_body=lambda salon: {"role": Role.MANAGER}, roles=OWNER_ONLY),
     RouteCase(
         "api-key-list",
@@ -63,4 +70,5 @@ ADMIN_FACTORIES = {
     Membership: lambda salon: MembershipFactory(salon=salon, role=Role.STAFF),
     ApiKey: lambda salon: ApiKeyFactory(salon=salon),
     Customer: lambda salon: CustomerFactory(salon=salon),
+    Invitation: lambda salon: InvitationFactory(salon=salon),
 }

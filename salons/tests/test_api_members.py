@@ -1,10 +1,10 @@
-"""Members API (owners): add by email, change role, remove; a salon always keeps an owner."""
+"""Members API (owners): invite by email (see test_invitations), change role, remove; a salon always keeps an owner."""
 
 import pytest
 from django.urls import reverse
 
-from salons.models import Membership, Role, User
-from salons.tests.factories import MembershipFactory, UserFactory
+from salons.models import Invitation, Membership, Role
+from salons.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +24,11 @@ def _detail(membership):
     return reverse("member-detail", kwargs={"salon_id": membership.salon_id, "pk": membership.pk})
 
 
-def test_add_by_email_creates_the_person_with_admin_access(salon, owner_api):
-    response = owner_api.post(_list(salon), {"email": "New.Person@Example.com", "role": "staff"}, format="json")
-    assert response.status_code == 201
-    user = User.objects.get(email="new.person@example.com")
-    assert user.is_staff and not user.has_usable_password()
-    assert Membership.all_salons.get(salon=salon, user=user).role == Role.STAFF
-
-
-def test_add_existing_person_keeps_their_password_and_duplicates_are_409(salon, owner_api):
-    person = UserFactory(email="eva@example.com", is_staff=False)
-    response = owner_api.post(_list(salon), {"email": "eva@example.com", "role": "viewer"}, format="json")
-    assert response.status_code == 201
-    person.refresh_from_db()
-    assert person.is_staff and person.check_password("pw-Chairside-123")
-    again = owner_api.post(_list(salon), {"email": "eva@example.com", "role": "staff"}, format="json")
+def test_adding_an_existing_member_again_is_409(salon, owner_api):
+    member = MembershipFactory(salon=salon, role=Role.STAFF)
+    again = owner_api.post(_list(salon), {"email": member.user.email.upper(), "role": "staff"}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "already_member"
+    assert not Invitation.all_salons.exists()
 
 
 def test_list_and_change_role(salon, owner_api):

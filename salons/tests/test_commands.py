@@ -69,3 +69,15 @@ def test_create_api_key_prints_the_key_once():
     raw = _run("create_api_key", f"--salon={salon.pk}", "--name=erp", "--scope=write")
     key = ApiKey.all_salons.get(salon=salon)
     assert raw.startswith(f"cs_{key.prefix}_") and key.key_hash == ApiKey.hash_secret(raw) and key.scope == "write"
+
+
+def test_add_member_invites_or_refuses_to_create_a_passwordless_account(mailoutbox, django_capture_on_commit_callbacks):
+    salon = SalonFactory()
+    with pytest.raises(CommandError, match="--invite"):
+        _run("add_member", f"--salon={salon.pk}", "--email=new@x.test", "--role=staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        out = _run("add_member", f"--salon={salon.pk}", "--email=new@x.test", "--role=staff", "--invite")
+    link = out.splitlines()[-1]
+    assert link.startswith("http") and "/invitations/" in link and link in mailoutbox[0].body
+    assert not User.objects.filter(email="new@x.test").exists()
+    assert not Membership.all_salons.filter(salon=salon).exists()

@@ -43,3 +43,6 @@ class RouteCase:
     roles: dict[str, str] = field(default_factory=dict)
     # Query string for GET on list routes, if any is required.
     query: dict = field(default_factory=dict)
+    # The model whose row a POST creates (its response ``id``), when not the view's ``model`` (``POST members/``
+    # creates an Invitation).
+    created_model: Any = None

@@ -19,7 +19,7 @@ API_PREFIX = "api/v1/"
 TENANT_PREFIX = "api/v1/salons/<uuid:salon_id>/"
 # /api/v1/ routes that are not under a salon. They are exercised by test_account_routes_* in test_api_isolation.py;
 # a new one must be added there (and here) on purpose.
-ACCOUNT_ROUTES = frozenset({"auth-token", "auth-token-refresh", "auth-logout", "me", "salon-list"})
+ACCOUNT_ROUTES = frozenset({"auth-token", "auth-token-refresh", "auth-logout", "me", "salon-list", "invitation-accept"})
 SAFE_METHODS = ("get", "head", "options")
 
 
