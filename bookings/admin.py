@@ -33,8 +33,8 @@ from config.api import DomainError
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
-from salons.tenancy.admin_time import render_in_zone
 from salons.tenancy.admin_services import changed_values, fresh, live_forms
+from salons.tenancy.admin_time import render_in_zone
 
 
 @admin.register(Service)

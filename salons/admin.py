@@ -12,8 +12,8 @@ from salons.admin_login import ThrottledAdminAuthenticationForm
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
-from salons.tenancy.admin_time import render_in_zone
 from salons.tenancy.admin_services import ServiceAdminMixin, changed_values, fresh, live_forms
+from salons.tenancy.admin_time import render_in_zone
 
 # Admin logins are throttled per client IP and per username, like the API's token endpoint.
 admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
+from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.admin_time import (
     SalonWallClockFormMixin,
     common_zone,
@@ -23,7 +24,6 @@ from salons.tenancy.admin_time import (
     in_row_zone,
     render_in_zone,
 )
-from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.scope import TenantModel, salon_scope
 
 
