@@ -3,9 +3,9 @@
 A backup is one folder under ``BACKUP_DIR`` named ``<database>-<UTC time>``: the dump (``dump`` file or folder, each
 file ``.age``-encrypted when recipients are set) and ``manifest.json`` (sha256 and size of every file, server and
 pg_dump versions, the latest applied migration per app, and row count plus checksum per table). The counts and
-checksums are taken inside the very snapshot pg_dump dumps (``pg_export_snapshot``), so a restore must reproduce them
-exactly, however busy the database was. A folder is written as ``.<name>.partial`` and renamed when complete, so a
-crashed backup is never mistaken for the latest one.
+checksums are taken inside the very snapshot pg_dump dumps (``pg_export_snapshot``; computed on the exporting
+connection while pg_dump runs), so a restore must reproduce them exactly, however busy the database was. A folder is
+written as ``.<name>.partial`` and renamed when complete, so a crashed backup is never mistaken for the latest one.
 """
 
 from __future__ import annotations
@@ -266,6 +266,9 @@ def backup_create(
             meanwhile=lambda: tables.update(table_fingerprints(conn)),
         )
         conn.execute("COMMIT")
+    except psycopg.Error as exc:  # e.g. a role subject to row security: say so instead of a traceback
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(f"backup of {dsn.describe()} failed: {exc}")
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
