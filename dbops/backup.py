@@ -3,9 +3,9 @@
 A backup is one folder under ``BACKUP_DIR`` named ``<database>-<UTC time>``: the dump (``dump`` file or folder, each
 file ``.age``-encrypted when recipients are set) and ``manifest.json`` (sha256 and size of every file, server and
 pg_dump versions, the latest applied migration per app, and row count plus checksum per table). The counts and
-checksums are taken inside the very snapshot pg_dump dumps (``pg_export_snapshot``), so a restore must reproduce them
-exactly, however busy the database was. A folder is written as ``.<name>.partial`` and renamed when complete, so a
-crashed backup is never mistaken for the latest one.
+checksums are taken inside the very snapshot pg_dump dumps (``pg_export_snapshot``; computed on the exporting
+connection while pg_dump runs), so a restore must reproduce them exactly, however busy the database was. A folder is
+written as ``.<name>.partial`` and renamed when complete, so a crashed backup is never mistaken for the latest one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -148,16 +149,38 @@ class Progress:
             self.stream.flush()
 
 
-def run_with_progress(args: list[str], env: dict[str, str], progress: Progress, marker: str) -> None:
-    """Run pg_dump/pg_restore --verbose, advancing ``progress`` on each stderr line that contains ``marker``."""
+def run_with_progress(
+    args: list[str],
+    env: dict[str, str],
+    progress: Progress,
+    marker: str,
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
+    """Run pg_dump/pg_restore --verbose, advancing ``progress`` on each stderr line that contains ``marker``.
+
+    ``meanwhile`` runs in this thread while the tool works (stderr is drained by another thread).
+    """
     tail: list[str] = []
-    with subprocess.Popen(args, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True) as proc:
-        assert proc.stderr is not None
-        for line in proc.stderr:
+
+    def drain(stream) -> None:
+        nonlocal tail
+        for line in stream:
             tail = [*tail, line.rstrip()][-20:]
             if marker in line:
                 progress.step(line.split(marker, 1)[1].strip().strip('"'))
-        code = proc.wait()
+
+    with subprocess.Popen(args, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True) as proc:
+        reader = threading.Thread(target=drain, args=(proc.stderr,), daemon=True)
+        reader.start()
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            code = proc.wait()
+            reader.join()
     progress.finish()
     if code != 0:
         errors = [line for line in tail if "error" in line.lower()] or tail
@@ -226,15 +249,26 @@ def backup_create(
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         encoding = conn.execute("SHOW server_encoding").fetchone()[0]
-        tables = table_fingerprints(conn)
         migrations = latest_migrations(applied_migrations(conn))
+        table_count = len(conn.execute(TABLES_SQL).fetchall())
         partial.mkdir()
         args = [tools.path("pg_dump"), "--verbose", "--no-password", f"--snapshot={snapshot}"]
         args += ["--format=custom"] if fmt == "custom" else ["--format=directory", f"--jobs={max(jobs, 1)}"]
         args += [f"--file={partial / DUMP}", dsn.dbname]
-        progress = Progress(f"pg_dump {dsn.dbname}", len(tables), enabled=show_progress)
-        run_with_progress(args, {**os.environ, **dsn.env()}, progress, "dumping contents of table ")
+        progress = Progress(f"pg_dump {dsn.dbname}", table_count, enabled=show_progress)
+        tables: dict[str, dict] = {}
+        # Counts and checksums in the same snapshot, computed while pg_dump reads it (one connection each).
+        run_with_progress(
+            args,
+            {**os.environ, **dsn.env()},
+            progress,
+            "dumping contents of table ",
+            meanwhile=lambda: tables.update(table_fingerprints(conn)),
+        )
         conn.execute("COMMIT")
+    except psycopg.Error as exc:  # e.g. a role subject to row security: say so instead of a traceback
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(f"backup of {dsn.describe()} failed: {exc}")
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
