@@ -19,6 +19,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from ai_conversations.tests.factories import AssistantSettingsFactory
 from bookings.models import StaffMember, WorkingHours
 from messaging.models import MessageTemplate
 from messaging.tests.factories import MessageTemplateFactory
@@ -300,3 +301,22 @@ def test_a_superuser_adds_a_salon_through_the_services():
     assert response.status_code == 302, _errors(response)
     salon = Salon.objects.get(slug="studio-nord")
     assert (salon.name, salon.timezone, salon.address) == ("Studio Nord", "Europe/Lisbon", "Rua 1")
+
+
+@pytest.mark.django_db
+def test_assistant_settings_are_saved_through_their_service(salon, make_member):
+    settings_row = AssistantSettingsFactory(salon=salon, enabled=True)
+    client = _admin(make_member(salon, Role.MANAGER))
+    url = reverse("admin:ai_conversations_assistantsettings_change", args=[settings_row.pk])
+    data = {"llm_model": "small-model", "monthly_budget": "25.00", "budget_currency": "EUR", "use_llm": "on"}
+    assert client.post(url, data).status_code == 302
+    settings_row.refresh_from_db()
+    assert (settings_row.enabled, settings_row.llm_model, str(settings_row.monthly_budget)) == (
+        False,
+        "small-model",
+        "25.00",
+    )
+    assert (
+        client.post(reverse("admin:ai_conversations_assistantsettings_delete", args=[settings_row.pk])).status_code
+        == 403
+    )

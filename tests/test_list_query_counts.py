@@ -53,6 +53,7 @@ def _conversation_messages(salon, count: int, state: dict) -> dict:
 
 ROW_MAKERS = {
     "member-list": _via_detail_case("member-detail"),
+    "invitation-list": _via_detail_case("invitation-detail"),
     "api-key-list": _via_detail_case("api-key-detail"),
     "customer-list": _via_detail_case("customer-detail"),
     "service-list": _via_detail_case("service-detail"),

@@ -108,8 +108,6 @@ class ServiceAdminMixin:
     service_delete = None
     service_inlines: tuple = ()
 
-    _service_error: DomainError | None = None
-
     # --- forms: the re-run after a refusal carries the service's error ----------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from salons.models import ROLE_RANK, ApiKey, ApiKeyScope, Role
+from salons.models import ROLE_RANK, ApiKey, ApiKeyScope, Membership, Role
 from salons.tenancy.api import API_KEY_ROLE, SalonScopedAPIView
-from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
+from salons.tests.factories import ApiKeyFactory, InvitationFactory, MembershipFactory, SalonFactory, UserFactory
 from tests.isolation import support
 from tests.isolation.conftest import EXERCISED
 
@@ -229,3 +229,26 @@ def test_account_routes_show_only_the_callers_salons():
     response = _user_client(user).get(reverse("me"))
     assert [s["id"] for s in response.json()["salons"]] == [str(b.pk)]
     assert str(a.pk) not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_account_route_invitation_accept_joins_only_the_tokens_salon_and_reveals_nothing_else():
+    a, b = SalonFactory(name="Alpha Victim Salon"), SalonFactory(name="Bravo Caller Salon")
+    b_owner = MembershipFactory(salon=b, role=Role.OWNER).user
+    a_invitation = InvitationFactory(salon=a, email="someone@alpha.test", role=Role.OWNER)
+    url = reverse("invitation-accept")
+    clients = (_client(), _user_client(b_owner), _key_client(b, ApiKeyScope.WRITE))
+    before = support.db_snapshot()
+    for client in clients:
+        # A wrong token says nothing about any salon; A's token cannot be taken over by someone else's login.
+        wrong = client.post(url, {"token": a_invitation.raw_token[:-2] + "xx", "password": "pw-Chairside-Join-1"})
+        assert wrong.status_code == 400 and "Alpha" not in wrong.content.decode()
+    refused = _user_client(b_owner).post(url, {"token": a_invitation.raw_token}, format="json")
+    assert refused.status_code == 403 and "Alpha" not in refused.content.decode()
+    assert support.db_snapshot() == before
+    # B's own invitation, accepted by its invitee, joins B and only B.
+    b_invitation = InvitationFactory(salon=b, email="new@bravo.test")
+    joined = _client().post(url, {"token": b_invitation.raw_token, "password": "pw-Chairside-Join-1"}, format="json")
+    assert joined.status_code == 201 and joined.json()["salon"]["id"] == str(b.pk)
+    assert "Alpha" not in joined.content.decode()
+    assert list(Membership.all_salons.filter(user__email="new@bravo.test").values_list("salon_id", flat=True)) == [b.pk]
