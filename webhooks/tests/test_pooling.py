@@ -61,3 +61,11 @@ def test_relay_drain_never_leaks_asynchronous_commit_to_another_client_on_the_sa
     assert {pid for pid, _, _ in seen} == {relay_pid} == {last_pid}  # truly the same server connection
     assert [(setting, level) for _, setting, level in seen] == [("on", "on"), ("on", "on")]
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {EventStatus.PROCESSED}
+
+
+def test_plain_connections_never_prepare_statements_behind_the_pooler(pgbouncer):
+    bouncer = pgbouncer(pool_size=1)
+    with django_through(bouncer), psycopg.connect(**relay.plain_connection_params(), autocommit=True) as conn:
+        for _ in range(8):  # past psycopg's default prepare threshold (5)
+            assert conn.execute("SELECT count(*) FROM webhooks_webhookevent WHERE id > %s", [0]).fetchone()
+        assert conn.prepare_threshold is None
