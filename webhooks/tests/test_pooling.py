@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.pooling import django_through
+from tests.pooling import django_through, through_pgbouncer_requested
 from webhooks import relay
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
@@ -69,3 +69,15 @@ def test_plain_connections_never_prepare_statements_behind_the_pooler(pgbouncer)
         for _ in range(8):  # past psycopg's default prepare threshold (5)
             assert conn.execute("SELECT count(*) FROM webhooks_webhookevent WHERE id > %s", [0]).fetchone()
         assert conn.prepare_threshold is None
+
+
+@pytest.mark.skipif(not through_pgbouncer_requested(), reason="only with TEST_THROUGH_PGBOUNCER=1")
+def test_with_test_through_pgbouncer_every_test_connection_goes_through_the_pooler(_session_through_pgbouncer):
+    bouncer = _session_through_pgbouncer
+    assert connection.settings_dict["PORT"] == str(bouncer.port) and connection.settings_dict["POOLER"] == "pgbouncer"
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        assert cursor.fetchone()[0] == connection.settings_dict["NAME"]
+    clients = bouncer.admin("SHOW CLIENTS")
+    assert any(row[2] == connection.settings_dict["NAME"] for row in clients)  # (type, user, database, ...)
