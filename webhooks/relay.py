@@ -55,6 +55,10 @@ _DJANGO_ONLY_PARAMS = ("cursor_factory", "context", "prepare_threshold")
 def plain_connection_params(**overrides) -> dict:
     """psycopg connection parameters of the default database, for connections Django does not manage."""
     params = {k: v for k, v in connection.get_connection_params().items() if k not in _DJANGO_ONLY_PARAMS}
+    if connection.settings_dict.get("POOLER"):
+        # psycopg prepares a statement run 5 times by default: behind a transaction-mode pooler it would be
+        # prepared on one server connection and executed on another.
+        params["prepare_threshold"] = None
     return {**params, **overrides}
 
 

@@ -141,7 +141,7 @@ def test_missing_signature_on_the_fast_path_is_401_and_other_requests_reach_djan
     assert wsgi_post("/api/v1/me/", b"{}", {}).status_code == 401
 
 
-def test_a_database_failure_is_a_500_that_stores_nothing_and_marks_the_connection(post_signed, monkeypatch):
+def test_a_database_failure_is_a_503_that_stores_nothing_and_marks_the_connection(post_signed, monkeypatch):
     import psycopg
     from django.db import connection
 
@@ -151,7 +151,7 @@ def test_a_database_failure_is_a_500_that_stores_nothing_and_marks_the_connectio
     monkeypatch.setattr(psycopg.Cursor, "execute", refuse)
     response = post_signed(fixture_body("inbound_text.body"))
     monkeypatch.undo()
-    assert response.status_code == 500  # Meta redelivers a 500: nothing is lost
+    assert response.status_code == 503  # the database is unavailable: Meta redelivers, nothing is lost
     assert not WebhookEvent.objects.exists()
     # Translated into Django's error and flagged: the end of the request closes a broken connection.
     assert connection.errors_occurred

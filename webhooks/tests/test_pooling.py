@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.pooling import django_through
+from tests.pooling import django_through, through_pgbouncer_requested
 from webhooks import relay
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
@@ -61,3 +61,23 @@ def test_relay_drain_never_leaks_asynchronous_commit_to_another_client_on_the_sa
     assert {pid for pid, _, _ in seen} == {relay_pid} == {last_pid}  # truly the same server connection
     assert [(setting, level) for _, setting, level in seen] == [("on", "on"), ("on", "on")]
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {EventStatus.PROCESSED}
+
+
+def test_plain_connections_never_prepare_statements_behind_the_pooler(pgbouncer):
+    bouncer = pgbouncer(pool_size=1)
+    with django_through(bouncer), psycopg.connect(**relay.plain_connection_params(), autocommit=True) as conn:
+        for _ in range(8):  # past psycopg's default prepare threshold (5)
+            assert conn.execute("SELECT count(*) FROM webhooks_webhookevent WHERE id > %s", [0]).fetchone()
+        assert conn.prepare_threshold is None
+
+
+@pytest.mark.skipif(not through_pgbouncer_requested(), reason="only with TEST_THROUGH_PGBOUNCER=1")
+def test_with_test_through_pgbouncer_every_test_connection_goes_through_the_pooler(_session_through_pgbouncer):
+    bouncer = _session_through_pgbouncer
+    assert connection.settings_dict["PORT"] == str(bouncer.port) and connection.settings_dict["POOLER"] == "pgbouncer"
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        assert cursor.fetchone()[0] == connection.settings_dict["NAME"]
+    clients = bouncer.admin("SHOW CLIENTS")
+    assert any(row[2] == connection.settings_dict["NAME"] for row in clients)  # (type, user, database, ...)
