@@ -41,4 +41,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=7),
         "options": {"expires": 3000},
     },
+    # Retention (dbops.retention): messages, AI messages, booking events, webhook events past RETENTION_*_DAYS.
+    "dbops-retention-purge": {
+        "task": "dbops.tasks.retention_purge_all",
+        "schedule": crontab(hour=3, minute=47),
+        "options": {"queue": "default", "expires": 3600},
+    },
 }

@@ -273,6 +273,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024 + 1024  # WhatsApp webhook bodies 
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
+# Retention in days per table, 0 = forever: manage.py retention_purge and its nightly task (docs/capacity.md).
+RETENTION_DAYS = {
+    "messages": env.int("RETENTION_MESSAGES_DAYS", default=730),
+    "ai_messages": env.int("RETENTION_AI_MESSAGES_DAYS", default=365),
+    "booking_events": env.int("RETENTION_BOOKING_EVENTS_DAYS", default=730),
+    "webhook_events": env.int("RETENTION_WEBHOOK_EVENTS_DAYS", default=30),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
