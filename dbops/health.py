@@ -108,7 +108,7 @@ def table_sizes(cursor, *, limit: int) -> list[dict[str, Any]]:
         cursor,
         f"""
         SELECT * FROM (
-          SELECT c.relname AS "table", c.reltuples::bigint AS rows_estimate,
+          SELECT c.relname AS "table", NULLIF(c.reltuples, -1)::bigint AS rows_estimate,
                  {_size("pg_table_size", "c.oid")} AS table_bytes,
                  {_size("pg_indexes_size", "c.oid")} AS index_bytes,
                  {_size("pg_total_relation_size", "c.oid")} AS total_bytes,
