@@ -68,12 +68,19 @@ class Command(BaseCommand):
         args += ["--rounds", str(options["rounds"]), "--alternations", str(options["alternations"])]
         results = bench.run_child(args, {**env, CHILD_PHASES: "1"})
         for result in results:
+            if result["mode"] == "work":
+                self.stdout.write(
+                    f"BENCH index_hygiene phase={result['phase']} table={result['table']} indexes={result['indexes']} "
+                    f"wal_bytes_per_row={result['wal_bytes']:.0f} wal_records_per_row={result['wal_records']:.2f} "
+                    f"buffers_per_row={result['buffers']:.2f}"
+                )
+                continue
             self.stdout.write(
                 f"BENCH index_hygiene phase={result['phase']} table={result['table']} mode={result['mode']} "
                 f"indexes={result['indexes']} rows_per_s={result['rows_per_s']:.0f} "
                 f"(median of {result['rounds']} rounds, scale={options['scale']})"
             )
-        by = {(r["phase"], r["table"], r["mode"]): r["rows_per_s"] for r in results}
+        by = {(r["phase"], r["table"], r["mode"]): r.get("rows_per_s") for r in results}
         for table in ("messaging_message", "bookings_booking"):
             for mode in ("batch", "single"):
                 before, after = by.get(("before", table, mode)), by.get(("after", table, mode))
@@ -100,6 +107,10 @@ class Command(BaseCommand):
                     rates.setdefault(key, []).extend(measured)
                     indexes[key] = count
         for (phase, table, mode), measured in rates.items():
+            if mode == "work":
+                bench.emit({"phase": phase, "table": table, "mode": mode, "indexes": indexes[(phase, table, mode)],
+                            **{k: statistics.median(m[k] for m in measured) for k in measured[0]}})  # fmt: skip
+                continue
             bench.emit(
                 {
                     "phase": phase,
@@ -141,6 +152,22 @@ class Command(BaseCommand):
                 cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT %s", [limit])  # noqa: S608
                 ids = [row[0] for row in cursor.fetchall()]
                 batch_ids, single_ids = ids[: options["rows"]], ids[: options["single"]]
+                # Deterministic beside the rates: WAL and buffer work per inserted row (one more index = one more
+                # b-tree insertion, its WAL record and the pages it touches), from EXPLAIN (ANALYZE, WAL, BUFFERS).
+                cursor.execute("BEGIN")
+                cursor.execute(
+                    "EXPLAIN (ANALYZE, WAL, BUFFERS, FORMAT JSON) " + sql + " WHERE id = ANY(%(ids)s)",
+                    {"round": -1, "ids": batch_ids},  # -200 years: clear of the rows it copies
+                )
+                plan = cursor.fetchone()[0][0]["Plan"]
+                cursor.execute("ROLLBACK")
+                rows = max(len(batch_ids), 1)
+                work = {
+                    "wal_bytes": plan.get("WAL Bytes", 0) / rows,
+                    "wal_records": plan.get("WAL Records", 0) / rows,
+                    "buffers": (plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)) / rows,
+                }
+                results[(phase, table, "work")] = (indexes, [work])
                 for mode in ("batch", "single"):
                     rates = []
                     for round_number in range(1, options["rounds"] + 1):
