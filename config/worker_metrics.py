@@ -16,10 +16,11 @@ logger = logging.getLogger("chairside.metrics")
 
 
 @worker_ready.connect
-def start_metrics_server(**_kwargs) -> None:
+def start_metrics_server(**_kwargs):
+    """Serve the worker's metrics when CELERY_METRICS_PORT is set; returns the HTTP server (None when off)."""
     port = int(os.environ.get("CELERY_METRICS_PORT") or 0)
     if not port:
-        return
+        return None
     from prometheus_client import CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -28,8 +29,9 @@ def start_metrics_server(**_kwargs) -> None:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
     addr = os.environ.get("CELERY_METRICS_ADDR", "127.0.0.1")
-    start_http_server(port, addr=addr, **({"registry": registry} if registry else {}))
+    server, _thread = start_http_server(port, addr=addr, **({"registry": registry} if registry else {}))
     logger.info("worker metrics served", extra={"port": port, "addr": addr})
+    return server
 
 
 @worker_process_shutdown.connect

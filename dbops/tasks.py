@@ -1,4 +1,5 @@
-"""Celery tasks of dbops (queue ``default``): the daily backup and the weekly restore drill, scheduled by beat."""
+"""Celery tasks of dbops (queue ``default``, thin wrappers; the beat schedule is in config/celery_schedule.py): the
+daily backup, the weekly restore drill and the nightly retention purge."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.conf import settings
 
 from dbops.connection import admin_dsn
 from dbops.restore import restore_drill
+from dbops.retention import POLICIES, retention_purge
 from dbops.services import backup_and_prune
 
 logger = logging.getLogger("chairside.dbops")
@@ -51,3 +53,10 @@ def restore_drill_weekly() -> str:
     line = result.bench_line()
     (logger.info if result.ok else logger.error)(line, extra={"backup": str(result.backup), "missing": result.missing})
     return line
+
+
+@shared_task(name="dbops.tasks.retention_purge_all", ignore_result=True)
+def retention_purge_all(*, max_seconds: float = 40.0) -> dict[str, int]:
+    """Purge every table past its retention, within the task's time limit; what is left goes at the next run."""
+    budget = max_seconds / len(POLICIES)
+    return {name: retention_purge(name=name, max_seconds=budget).deleted for name in POLICIES}

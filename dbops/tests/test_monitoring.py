@@ -243,3 +243,21 @@ def test_exporter_metric_names_follow_postgres_exporter_naming():
     assert "chairside_business_ai_cost_today" in names
     assert "chairside_dead_tuples_dead_ratio" in names
     assert "chairside_dead_tuples_relname" not in names  # a label, not a metric
+
+
+def test_the_four_dashboards_are_provisioned_with_unique_uids_and_queries_in_every_panel():
+    dashboards = [json.loads(path.read_text()) for path in DASHBOARDS]
+    assert {d["uid"] for d in dashboards} == {
+        "chairside-db-overview",
+        "chairside-replication",
+        "chairside-business",
+        "chairside-backups",
+    }
+    for dashboard in dashboards:
+        panels = [p for p in dashboard["panels"] if p["type"] != "row"]
+        assert panels, dashboard["uid"]
+        for panel in panels:
+            assert panel["datasource"]["uid"] == "prometheus", panel["title"]
+            assert panel["targets"] and all(t["expr"].strip() for t in panel["targets"]), panel["title"]
+    provider = yaml.safe_load((MONITORING / "grafana" / "provisioning" / "dashboards" / "chairside.yml").read_text())
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"

@@ -1,81 +1,100 @@
-"""Retention keeps exactly the promised daily/weekly/monthly set and deletes the rest."""
+"""Retention: rows past each table's period go in batches (with progress), newer and protected rows stay."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
-from io import StringIO
+import io
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from dbops.backup import list_backups, prune_backups
-from dbops.connection import admin_dsn
+from ai_conversations.models import AIMessage
+from ai_conversations.tests.factories import AIMessageFactory
+from bookings.models import BookingEvent
+from bookings.tests.factories import ServiceFactory, booking_for, staff_with_hours
+from dbops.retention import retention_purge
+from dbops.tasks import retention_purge_all
+from messaging.models import Message, MessageStatus
+from messaging.tests.factories import MessageFactory
+from salons.tenancy import salon_scope
+from webhooks.models import WebhookEvent
 
+pytestmark = pytest.mark.django_db
 
-def _fake_backup(backup_dir, when: datetime, database="chairside"):
-    folder = backup_dir / f"{database}-{when:%Y%m%dT%H%M%S}Z"
-    folder.mkdir(parents=True)
-    (folder / "dump").write_bytes(b"x")
-    manifest = {"database": database, "created_at": when.isoformat(), "finished_at": when.isoformat(), "bytes": 1}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    return folder
-
-
-def test_pruning_keeps_7_daily_4_weekly_12_monthly_of_a_year_of_daily_backups(tmp_path):
-    start = datetime(2025, 10, 27, 2, 0, tzinfo=UTC)
-    day = start
-    while day.date() <= datetime(2026, 11, 30).date():
-        _fake_backup(tmp_path, day)
-        day += timedelta(days=1)
-    _fake_backup(tmp_path, datetime(2026, 11, 30, 14, 0, tzinfo=UTC))  # a second one today: the newest counts
-    _fake_backup(tmp_path, datetime(2026, 11, 30, 15, 0, tzinfo=UTC), database="other")  # another database's
-    (tmp_path / ".chairside-20261130T160000Z.partial").mkdir()  # a backup in progress is not touched
-
-    kept, deleted = prune_backups(tmp_path, database="chairside", daily=7, weekly=4, monthly=12)
-
-    kept_times = sorted(folder.name.removeprefix("chairside-") for folder in kept)
-    expected = [
-        "20251231T020000Z",  # monthly: December 2025 ... October 2026 (the last day of each month)
-        "20260131T020000Z",
-        "20260228T020000Z",
-        "20260331T020000Z",
-        "20260430T020000Z",
-        "20260531T020000Z",
-        "20260630T020000Z",
-        "20260731T020000Z",
-        "20260831T020000Z",
-        "20260930T020000Z",
-        "20261031T020000Z",
-        "20261115T020000Z",  # weekly: ISO weeks 46 and 47 (the Sundays); weeks 48 and 49 are within the dailies
-        "20261122T020000Z",
-        "20261124T020000Z",  # daily: 24..29 November, and today's newest
-        "20261125T020000Z",
-        "20261126T020000Z",
-        "20261127T020000Z",
-        "20261128T020000Z",
-        "20261129T020000Z",
-        "20261130T140000Z",
-    ]
-    assert kept_times == expected
-    assert len(deleted) == 401 - len(expected)
-    remaining = {folder.name for folder, _ in list_backups(tmp_path)}
-    assert remaining == {f"chairside-{name}" for name in expected} | {"other-20261130T150000Z"}
-    assert (tmp_path / ".chairside-20261130T160000Z.partial").is_dir()
+NOW = timezone.now()
 
 
-def test_pruning_with_fewer_backups_than_the_policy_keeps_them_all(tmp_path):
-    for days_ago in range(3):
-        _fake_backup(tmp_path, datetime(2026, 11, 30, 2, tzinfo=UTC) - timedelta(days=days_ago))
-    kept, deleted = prune_backups(tmp_path, database="chairside", daily=7, weekly=4, monthly=12)
-    assert len(kept) == 3 and deleted == []
+def _old_and_new_messages(salon, other_salon):
+    old = [MessageFactory(salon=s, created_at=NOW - timedelta(days=800)) for s in (salon, salon, salon, other_salon)]
+    queued = MessageFactory(salon=salon, created_at=NOW - timedelta(days=800), status=MessageStatus.QUEUED, wamid=None)
+    new = MessageFactory(salon=salon, created_at=NOW - timedelta(days=10))
+    return old, queued, new
 
 
-@pytest.mark.django_db(transaction=True)
-def test_db_backup_prunes_after_a_successful_backup(backup_dir):
-    old = _fake_backup(backup_dir, datetime(2020, 1, 1, tzinfo=UTC), database=admin_dsn().dbname)
-    out = StringIO()
-    call_command("db_backup", "--keep-daily=1", "--keep-weekly=0", "--keep-monthly=0", stdout=out)
-    assert not old.exists()
-    assert [m["database"] for _, m in list_backups(backup_dir)] == [admin_dsn().dbname]
-    assert "retention: kept 1, pruned 1" in out.getvalue()
+def test_messages_older_than_retention_are_deleted_in_batches_for_every_salon(salon, other_salon, settings):
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "messages": 730}
+    old, queued, new = _old_and_new_messages(salon, other_salon)
+    reply = MessageFactory(salon=salon, conversation=new.conversation, reply_to=old[0])
+    seen = []
+
+    result = retention_purge(name="messages", batch_size=2, progress=lambda r: seen.append((r.batches, r.deleted)))
+
+    assert result.deleted == 4
+    assert seen == [(1, 2), (2, 4)]
+    remaining = set(Message.all_salons.values_list("pk", flat=True))
+    assert remaining == {queued.pk, new.pk, reply.pk}  # the unsent outbox row is never purged
+    reply.refresh_from_db()
+    assert reply.reply_to_id is None
+
+
+def test_dry_run_counts_and_deletes_nothing(salon, other_salon):
+    _old_and_new_messages(salon, other_salon)
+    before = Message.all_salons.count()
+    assert retention_purge(name="messages", dry_run=True).deleted == 4
+    assert Message.all_salons.count() == before
+
+
+def test_zero_days_keeps_rows_forever(salon, other_salon, settings):
+    settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "messages": 0}
+    _old_and_new_messages(salon, other_salon)
+    before = Message.all_salons.count()
+    assert retention_purge(name="messages").deleted == 0
+    assert Message.all_salons.count() == before
+
+
+def test_ai_messages_booking_events_and_webhook_events_follow_their_own_periods(salon, settings):
+    settings.RETENTION_DAYS = {"messages": 730, "ai_messages": 365, "booking_events": 730, "webhook_events": 30}
+    old_ai = AIMessageFactory(salon=salon, created_at=NOW - timedelta(days=400))
+    new_ai = AIMessageFactory(salon=salon, created_at=NOW - timedelta(days=300))
+    service = ServiceFactory(salon=salon)
+    staff = staff_with_hours(salon, [service], hours=((time(0), time(23, 59)),))
+    with salon_scope(salon):
+        booking = booking_for(salon, service=service, staff=staff, starts_at=NOW + timedelta(days=2))
+        events = list(BookingEvent.objects.filter(booking=booking))
+    assert events
+    BookingEvent.all_salons.filter(pk=events[0].pk).update(created_at=NOW - timedelta(days=800))
+    old_event = WebhookEvent.objects.create(body=b"{}", body_sha256=b"a" * 32, status="processed")
+    failed_event = WebhookEvent.objects.create(body=b"{}", body_sha256=b"b" * 32, status="failed")
+    new_event = WebhookEvent.objects.create(body=b"{}", body_sha256=b"c" * 32, status="processed")
+    WebhookEvent.objects.filter(pk__in=[old_event.pk, failed_event.pk]).update(received_at=NOW - timedelta(days=40))
+
+    assert retention_purge_all() == {"messages": 0, "ai_messages": 1, "booking_events": 1, "webhook_events": 1}
+
+    assert set(AIMessage.all_salons.values_list("pk", flat=True)) == {new_ai.pk}
+    assert not AIMessage.all_salons.filter(pk=old_ai.pk).exists()
+    assert not BookingEvent.all_salons.filter(pk=events[0].pk).exists()
+    assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {failed_event.pk, new_event.pk}
+
+
+def test_purge_command_prints_progress_and_a_summary_per_table(salon, other_salon):
+    _old_and_new_messages(salon, other_salon)
+    out = io.StringIO()
+    call_command("retention_purge", "--table", "messages", "--batch-size", "3", stdout=out)
+    text = out.getvalue()
+    assert "  messages: batch 1, 3 deleted so far" in text
+    assert "  messages: batch 2, 4 deleted so far" in text
+    assert "messages: deleted 4 row(s) older than 730 days" in text
+    out = io.StringIO()
+    call_command("retention_purge", "--dry-run", "--days", "5", stdout=out)
+    assert "messages: would delete 1 row(s) older than 5 days" in out.getvalue()

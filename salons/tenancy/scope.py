@@ -80,7 +80,12 @@ class AllSalonsManager(models.Manager.from_queryset(TenantQuerySet)):
 class TenantModel(models.Model):
     """Base of every tenant-owned model: a non-null salon, a scoped default manager and a loud escape hatch."""
 
-    salon = models.ForeignKey("salons.Salon", on_delete=models.CASCADE, related_name="+", editable=False)
+    # No single-column index: every tenant model has an index or unique constraint that starts with salon, which
+    # serves the same lookups, and a salon_id-only index only costs inserts (docs/capacity.md, index hygiene;
+    # dbops/tests/test_index_hygiene.py keeps both true).
+    salon = models.ForeignKey(
+        "salons.Salon", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
 
     objects = TenantManager()
     all_salons = AllSalonsManager()
