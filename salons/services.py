@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -216,5 +217,10 @@ def customer_update(*, customer: Customer, data: dict[str, Any]) -> Customer:
 
 @transaction.atomic
 def customer_delete(*, customer: Customer) -> None:
+    """Delete a customer; one with bookings (or other protected history) is a 409: their history stays."""
     with salon_scope(customer.salon):
-        customer.delete()
+        try:
+            with transaction.atomic():
+                customer.delete()
+        except ProtectedError:
+            raise Conflict("This customer has bookings and cannot be deleted; their history is kept.") from None
