@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from bookings import selectors, services
 from bookings.availability import available_slots, distinct_start_times, local_day_bounds
+from bookings.errors import BookingConflict
 from bookings.models import (
     Booking,
     BookingSource,
@@ -30,6 +31,7 @@ from bookings.models import (
     TimeOff,
     Weekday,
 )
+from config.api_input import PlausibleDateField, PlausibleDateFilter, PlausibleDateTimeField, PlausibleIsoDateTimeFilter
 from salons.models import Customer, Role, User
 from salons.tenancy import current_salon, current_salon_id
 from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField
@@ -40,7 +42,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-class SalonDateTimeField(serializers.DateTimeField):
+class SalonDateTimeField(PlausibleDateTimeField):
     """An aware date-time; one given without an offset is the salon's wall-clock time (not UTC)."""
 
     def default_timezone(self):
@@ -148,7 +150,7 @@ class StaffServiceOutputSerializer(serializers.Serializer):
 
 
 class StaffOutputSerializer(serializers.ModelSerializer):
-    user = serializers.EmailField(source="user.email", default=None)
+    user = serializers.EmailField(source="user.email", default=None, allow_null=True, help_text="Null: no login")
     services = StaffServiceOutputSerializer(source="staff_services", many=True)
     working_hours = WorkingHoursSerializer(many=True)
 
@@ -165,9 +167,19 @@ class StaffInputSerializer(serializers.Serializer):
     working_hours = WorkingHoursSerializer(many=True, required=False, help_text="Replaces the week when given")
 
 
+class StaffUpdateInputSerializer(StaffInputSerializer):
+    """PATCH: every field optional, but each item of ``services``/``working_hours`` complete (they replace a set).
+
+    Not validated with ``partial=True``: DRF would make the fields of the nested items optional too.
+    """
+
+    name = serializers.CharField(max_length=120, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
 @extend_schema_view(
     create=extend_schema(request=StaffInputSerializer, responses={201: StaffOutputSerializer}),
-    partial_update=extend_schema(request=StaffInputSerializer, responses=StaffOutputSerializer),
+    partial_update=extend_schema(request=StaffUpdateInputSerializer, responses=StaffOutputSerializer),
     destroy=extend_schema(responses={204: None}),
 )
 class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
@@ -193,7 +205,7 @@ class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     def partial_update(self, request, salon_id, pk):
         staff = self.get_object()
-        data = StaffInputSerializer(data=request.data, partial=True)
+        data = StaffUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         staff = services.staff_update(staff=staff, data=dict(data.validated_data))
         return Response(self._out(staff))
@@ -218,8 +230,8 @@ class TimeOffInputSerializer(serializers.Serializer):
 
 
 class TimeOffFilter(django_filters.FilterSet):
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    ends_after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
+    starts_before = PlausibleIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    ends_after = PlausibleIsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
     salon_wide = django_filters.BooleanFilter(field_name="staff", lookup_expr="isnull")
 
     class Meta:
@@ -265,7 +277,7 @@ class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 class AvailabilityQuerySerializer(serializers.Serializer):
     service = ScopedPrimaryKeyRelatedField(Service, required=False, help_text="Default: every active service")
     staff = ScopedPrimaryKeyRelatedField(StaffMember, required=False, help_text="Default: any qualified staff")
-    to = serializers.DateField(required=False, help_text="Local date, inclusive (default: from + 6 days)")
+    to = PlausibleDateField(required=False, help_text="Local date, inclusive (default: from + 6 days)")
 
     MAX_DAYS = 62
 
@@ -273,10 +285,11 @@ class AvailabilityQuerySerializer(serializers.Serializer):
         values = super().to_internal_value(data)
         # "from" is a Python keyword: read it by hand.
         raw_from = data.get("from")
+        field = PlausibleDateField(required=False)
         try:
-            values["from"] = date.fromisoformat(raw_from) if raw_from else None
-        except ValueError:
-            raise serializers.ValidationError({"from": ["Use YYYY-MM-DD."]}) from None
+            values["from"] = field.run_validation(raw_from) if raw_from else None
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"from": exc.detail}) from None
         return values
 
     def validate(self, attrs):
@@ -400,6 +413,33 @@ class BookingCreateSerializer(serializers.Serializer):
     )
     starts_at = SalonDateTimeField(help_text="With an offset, or the salon's local time")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    allow_parallel = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Parallel services: allow overlapping another booking of this customer (otherwise 409)",
+    )
+
+
+class BookingUpdateSerializer(serializers.Serializer):
+    notes = serializers.CharField(allow_blank=True, help_text="Internal notes (the only field changed by PATCH)")
+
+
+class AlternativeSlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    starts_at_local = serializers.CharField(help_text="Wall-clock time of the salon, ISO 8601 with offset")
+    staff_id = serializers.IntegerField()
+
+
+class BookingConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=[BookingConflict.code, "customer_busy"])
+    alternatives = AlternativeSlotSerializer(many=True, help_text="Up to three free slots near the requested time")
+    bookings = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="customer_busy: codes of the customer's overlapping bookings",
+    )
 
 
 class BookingRescheduleSerializer(serializers.Serializer):
@@ -409,6 +449,9 @@ class BookingRescheduleSerializer(serializers.Serializer):
     )
     override_policy = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    allow_parallel = serializers.BooleanField(
+        required=False, default=False, help_text="Allow overlapping another booking of this customer"
+    )
 
 
 class BookingCancelSerializer(serializers.Serializer):
@@ -419,10 +462,10 @@ class BookingCancelSerializer(serializers.Serializer):
 
 
 class BookingFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(method="filter_date_from", label="Local date, inclusive")
-    date_to = django_filters.DateFilter(method="filter_date_to", label="Local date, inclusive")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    date_from = PlausibleDateFilter(method="filter_date_from", label="Local date, inclusive")
+    date_to = PlausibleDateFilter(method="filter_date_to", label="Local date, inclusive")
+    starts_after = PlausibleIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = PlausibleIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.MultipleChoiceFilter(choices=BookingStatus.choices)
     source = django_filters.ChoiceFilter(choices=BookingSource.choices)
     code = django_filters.CharFilter(method="filter_code")
@@ -449,8 +492,13 @@ def _booking_response(booking: Booking, status_code: int = status.HTTP_200_OK) -
 
 
 @extend_schema_view(
-    create=extend_schema(request=BookingCreateSerializer, responses={201: BookingOutputSerializer}),
-    reschedule=extend_schema(request=BookingRescheduleSerializer, responses=BookingOutputSerializer),
+    create=extend_schema(
+        request=BookingCreateSerializer, responses={201: BookingOutputSerializer, 409: BookingConflictSerializer}
+    ),
+    partial_update=extend_schema(request=BookingUpdateSerializer, responses=BookingOutputSerializer),
+    reschedule=extend_schema(
+        request=BookingRescheduleSerializer, responses={200: BookingOutputSerializer, 409: BookingConflictSerializer}
+    ),
     cancel=extend_schema(request=BookingCancelSerializer, responses=BookingOutputSerializer),
     confirm=extend_schema(request=None, responses=BookingOutputSerializer),
     complete=extend_schema(request=None, responses=BookingOutputSerializer),
@@ -476,6 +524,14 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
             salon=self.salon, source=BookingSource.API, created_by=_actor(request), **data.validated_data
         )
         return _booking_response(booking, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, salon_id, pk):
+        data = BookingUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_update_notes(
+            booking=self.get_object(), notes=data.validated_data["notes"], actor=_actor(request)
+        )
+        return _booking_response(booking)
 
     @action(detail=True, methods=["post"])
     def reschedule(self, request, salon_id, pk):

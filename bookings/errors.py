@@ -27,3 +27,20 @@ class BookingConflict(Conflict):
     def __init__(self, message: str = "That time is no longer available.", *, alternatives: list[dict] | None = None):
         self.alternatives = list(alternatives or [])
         super().__init__(message, extra={"alternatives": self.alternatives})
+
+
+class CustomerBusy(BookingConflict):
+    """The customer already has an active booking overlapping this one (and the request did not mark it parallel).
+
+    ``bookings``: the codes of the overlapping bookings; ``alternatives``: free slots that do not overlap them.
+    """
+
+    code = "customer_busy"
+
+    def __init__(self, *, codes: list[str], alternatives: list[dict] | None = None):
+        super().__init__(
+            "This customer already has a booking at that time. Send allow_parallel: true to book parallel services.",
+            alternatives=alternatives,
+        )
+        self.codes = list(codes)
+        self.extra["bookings"] = self.codes

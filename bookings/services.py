@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bookings import notifications
 from bookings.availability import BUSY, OUTSIDE_HOURS, TIME_OFF, Schedule, booking_window, nearest_alternatives
-from bookings.errors import BookingConflict, BookingInvalid
+from bookings.errors import BookingConflict, BookingInvalid, CustomerBusy
 from bookings.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -165,13 +165,60 @@ def _save_or_conflict(booking: Booking, **save_kwargs: Any) -> bool:
     return False
 
 
+def _alternatives(
+    *, salon: Salon, service: Service, staff: StaffMember | None, around: datetime, now: datetime, exclude=None, busy=()
+) -> list[dict]:
+    """Nearby free slots as the 409 shows them (with the salon's wall-clock time), none overlapping ``busy``."""
+    slots = nearest_alternatives(
+        salon=salon, service=service, staff=staff, around=around, now=now, exclude_booking_id=exclude
+    )
+    return [
+        {**slot.as_alternative(), "starts_at_local": slot.starts_at.astimezone(salon.tz).isoformat()}
+        for slot in slots
+        if not any(slot.starts_at < end and start < slot.ends_at for start, end in busy)
+    ]
+
+
 def _conflict(
     *, salon: Salon, service: Service, staff: StaffMember | None, around: datetime, now: datetime, exclude=None
 ) -> BookingConflict:
-    alternatives = nearest_alternatives(
-        salon=salon, service=service, staff=staff, around=around, now=now, exclude_booking_id=exclude
+    return BookingConflict(
+        alternatives=_alternatives(salon=salon, service=service, staff=staff, around=around, now=now, exclude=exclude)
     )
-    return BookingConflict(alternatives=[slot.as_alternative() for slot in alternatives])
+
+
+def _check_customer_free(
+    *,
+    salon: Salon,
+    customer: Customer,
+    service: Service,
+    staff: StaffMember | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    allow_parallel: bool,
+    exclude: int | None = None,
+) -> None:
+    """One customer, one chair at a time, unless the request says the services run in parallel.
+
+    The customer's row is locked first (by every create and reschedule, parallel or not), so two concurrent
+    requests for the same customer are serialized and the second one sees the first one's booking.
+    """
+    Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
+    if allow_parallel:
+        return
+    overlapping = Booking.objects.filter(
+        customer=customer, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
+    clashes = list(overlapping.order_by("starts_at").values_list("code", "starts_at", "ends_at"))
+    if clashes:
+        busy = [(start, end) for _code, start, end in clashes]
+        alternatives = _alternatives(
+            salon=salon, service=service, staff=staff, around=starts_at, now=now, exclude=exclude, busy=busy
+        )
+        raise CustomerBusy(codes=[code for code, _s, _e in clashes], alternatives=alternatives)
 
 
 def _record(booking: Booking, kind: str, *, actor: User | None, before: dict | None, note: str = "", source=""):
@@ -211,10 +258,13 @@ def booking_create(
     notes: str = "",
     now: datetime | None = None,
     notify: bool = True,
+    allow_parallel: bool = False,
 ) -> Booking:
     """Book ``service`` for ``customer`` at ``starts_at`` with ``staff`` (None: any qualified, free staff member).
 
     ``now`` pins the clock (tests, imports of past bookings); ``notify=False`` sends no confirmation (imports, demo).
+    A booking overlapping another active booking of the customer is a ``CustomerBusy`` 409 unless
+    ``allow_parallel`` (two services at once, e.g. manicure during a colour).
     """
     now = now or timezone.now()
     if source not in BookingSource.values:
@@ -244,6 +294,17 @@ def booking_create(
                 )
             # Only those who look free: the snapshot can miss a new booking, never invent one.
             candidates = [sid for sid in workable if schedule.check(sid, starts_at) != BUSY]
+        longest = max((schedule.plans[sid].duration_minutes for sid in candidates), default=service.duration_minutes)
+        _check_customer_free(
+            salon=salon,
+            customer=customer,
+            service=service,
+            staff=staff,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=longest),
+            now=now,
+            allow_parallel=allow_parallel,
+        )
 
         booking = None
         for staff_id in candidates:
@@ -313,8 +374,12 @@ def booking_reschedule(
     reason: str = "",
     source: str = "",
     now: datetime | None = None,
+    allow_parallel: bool = False,
 ) -> Booking:
-    """Move an active booking to ``starts_at`` (and optionally to another staff member; None keeps the same one)."""
+    """Move an active booking to ``starts_at`` (and optionally to another staff member; None keeps the same one).
+
+    Like a new booking, it may not overlap the customer's other active bookings unless ``allow_parallel``.
+    """
     now = now or timezone.now()
     with salon_scope(booking.salon):
         booking = _lock(booking)
@@ -333,8 +398,19 @@ def booking_reschedule(
         if reason_code is not None:
             raise BookingInvalid(_REASON_MESSAGES[reason_code], field="starts_at", reason=reason_code)
 
-        before = booking.snapshot()
         plan = schedule.plans[target.pk]
+        _check_customer_free(
+            salon=salon,
+            customer=booking.customer,
+            service=booking.service,
+            staff=target,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=plan.duration_minutes),
+            now=now,
+            allow_parallel=allow_parallel,
+            exclude=booking.pk,
+        )
+        before = booking.snapshot()
         booking.staff = target
         booking.starts_at = starts_at
         booking.ends_at = starts_at + timedelta(minutes=plan.duration_minutes)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served by the project (no CDN: /api/docs/ works offline)
     "salons",
     "bookings",
     "messaging",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.logging.RequestIdMiddleware",
+    "config.api_input.ApiJSONErrorsMiddleware",  # every error under /api/ is JSON
     "config.db.routing.ReplicaPinMiddleware",  # read-your-writes: a request that wrote reads the primary
     "config.db.unavailable.DatabaseUnavailableMiddleware",  # database down: 503 + Retry-After, not a 500
     "config.health.ProbeMiddleware",  # probes and scrapers: before host validation and the HTTPS redirect
@@ -238,6 +240,10 @@ REST_FRAMEWORK = {
     # report. 0 = the socket address (X-Forwarded-For is ignored, so it cannot be spoofed to dodge a limit).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # The API speaks JSON only (no nested field can be silently dropped by a form encoding), with limits on depth
+    # and on text PostgreSQL cannot store (config/api_input.py).
+    "DEFAULT_PARSER_CLASSES": ["config.api_input.SafeJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SIMPLE_JWT = {
@@ -255,6 +261,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security: sensible in production, overridable for a local HTTP run.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config import health
+from config import health, openapi  # noqa: F401 (openapi registers schema extensions)
 from salons.views import invitation_accept_page
 
 urlpatterns = [

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from config.api_input import PlausibleDateField, validate_storable_json
 from messaging import selectors, services
-from messaging.models import Conversation, Message, MessageTemplate, ParameterFormat, TemplateCategory
+from messaging.models import (
+    Conversation,
+    Direction,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    MessageType,
+    ParameterFormat,
+    TemplateCategory,
+    TemplateStatus,
+)
 from salons.models import Customer, Role
 from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField
 
@@ -90,9 +102,13 @@ class MessageOutputSerializer(serializers.ModelSerializer):
 class MessageSendInputSerializer(serializers.Serializer):
     customer = ScopedPrimaryKeyRelatedField(Customer)
     type = serializers.ChoiceField(choices=["text", "interactive", "template"])
-    text = serializers.CharField(required=False, trim_whitespace=False)
-    interactive = serializers.DictField(required=False)
-    template_name = serializers.CharField(required=False)
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="For type=text")
+    interactive = serializers.DictField(
+        required=False,
+        validators=[validate_storable_json],
+        help_text="WhatsApp's interactive object (reply buttons or a list), for type=interactive",
+    )
+    template_name = serializers.CharField(required=False, help_text="For type=template")
     language = serializers.CharField(required=False, allow_null=True, default=None)
     body_parameters = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     quick_reply_payloads = serializers.ListField(child=serializers.CharField(), required=False, default=list)
@@ -143,13 +159,57 @@ class TemplateCreateInputSerializer(serializers.Serializer):
     name = serializers.RegexField(r"^[a-z0-9_]{1,512}$", error_messages={"invalid": "Lowercase letters, digits, _."})
     language = serializers.RegexField(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
     category = serializers.ChoiceField(choices=TemplateCategory.choices)
-    components = serializers.JSONField(validators=[_validate_components])
+    components = serializers.JSONField(validators=[validate_storable_json, _validate_components])
     parameter_format = serializers.ChoiceField(choices=ParameterFormat.choices, default=ParameterFormat.POSITIONAL)
 
 
 class TemplateUpdateInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=TemplateCategory.choices, required=False)
-    components = serializers.JSONField(required=False, validators=[_validate_components])
+    components = serializers.JSONField(required=False, validators=[validate_storable_json, _validate_components])
+
+
+class PaginatedMessagesSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MessageOutputSerializer(many=True)
+
+
+# --- filters -----------------------------------------------------------------------------------------------------
+
+
+class ConversationFilter(django_filters.FilterSet):
+    window = django_filters.ChoiceFilter(
+        choices=[("open", "open"), ("expired", "expired")],
+        method="filter_window",
+        label="Window state: open (free-form messages allowed) or expired",
+    )
+
+    class Meta:
+        model = Conversation
+        fields = ["window"]
+
+    def filter_window(self, queryset, name, value):
+        return selectors.conversation_list(window=value, queryset=queryset)
+
+
+class MessageFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=MessageStatus.choices)
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    type = django_filters.ChoiceFilter(choices=MessageType.choices)
+    conversation = django_filters.NumberFilter(field_name="conversation_id", label="Conversation id")
+
+    class Meta:
+        model = Message
+        fields = ["status", "direction", "type", "conversation"]
+
+
+class TemplateFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=TemplateStatus.choices)
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["status"]
 
 
 # --- views -------------------------------------------------------------------------------------------------------
@@ -161,10 +221,19 @@ class ConversationViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet
     model = Conversation
     serializer_class = ConversationOutputSerializer
     pagination_class = Pagination
+    filterset_class = ConversationFilter
 
     def scope_queryset(self, queryset):
-        return selectors.conversation_list(window=self.request.query_params.get("window"), queryset=queryset)
+        return selectors.conversation_list(queryset=queryset)
 
+    @extend_schema(
+        filters=False,
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", int, description="Number of results to return per page."),
+        ],
+        responses=PaginatedMessagesSerializer,
+    )
     @action(detail=True, methods=["get"])
     def messages(self, request, salon_id, pk):
         conversation = self.get_object()
@@ -172,18 +241,16 @@ class ConversationViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet
         return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
 
 
+@extend_schema_view(create=extend_schema(request=MessageSendInputSerializer, responses={201: MessageOutputSerializer}))
 class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
-    """Messages (``?status=``, ``?direction=``), and POST to send one (text, interactive or template)."""
+    """Messages (``?status=``, ``?direction=``, ``?type=``, ``?conversation=``), and POST to send one."""
 
     model = Message
     serializer_class = MessageOutputSerializer
     pagination_class = Pagination
+    filterset_class = MessageFilter
 
     def scope_queryset(self, queryset):
-        params = self.request.query_params
-        for field in ("status", "direction", "type", "conversation"):
-            if params.get(field):
-                queryset = queryset.filter(**{field: params[field]})
         return queryset.order_by("-created_at", "-pk")
 
     def create(self, request, salon_id):
@@ -207,17 +274,26 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
+class TemplateSyncStartedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+@extend_schema_view(
+    create=extend_schema(request=TemplateCreateInputSerializer, responses={201: TemplateOutputSerializer}),
+    partial_update=extend_schema(request=TemplateUpdateInputSerializer, responses=TemplateOutputSerializer),
+    destroy=extend_schema(responses={204: None}),
+    sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}),
+)
 class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """WhatsApp templates: create (submitted to Meta for review), edit (re-reviewed), delete, and ``sync/``."""
 
     model = MessageTemplate
     serializer_class = TemplateOutputSerializer
     pagination_class = Pagination
+    filterset_class = TemplateFilter
     write_role = Role.MANAGER
 
     def scope_queryset(self, queryset):
-        if self.request.query_params.get("status"):
-            queryset = queryset.filter(status=self.request.query_params["status"])
         return queryset.order_by("name", "language")
 
     def create(self, request, salon_id):
@@ -244,8 +320,8 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
 
 
 class CostSummaryQuery(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = PlausibleDateField(required=False)
+    end = PlausibleDateField(required=False)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:

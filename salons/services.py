@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -351,5 +352,10 @@ def customer_update(*, customer: Customer, data: dict[str, Any]) -> Customer:
 
 @transaction.atomic
 def customer_delete(*, customer: Customer) -> None:
+    """Delete a customer; one with bookings (or other protected history) is a 409: their history stays."""
     with salon_scope(customer.salon):
-        customer.delete()
+        try:
+            with transaction.atomic():
+                customer.delete()
+        except ProtectedError:
+            raise Conflict("This customer has bookings and cannot be deleted; their history is kept.") from None

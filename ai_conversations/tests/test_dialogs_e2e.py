@@ -84,8 +84,9 @@ def customer_row(salon, phone="+4915123456789", name="Maria Lopez"):
 def test_asked_time_taken_offers_the_nearest_alternatives_then_books_the_chosen_one(chat, assistant_salon):
     tomorrow = local_day(assistant_salon, 1)
     other = customer_row(assistant_salon, phone="+4915199990000", name="Someone Else")
+    third = customer_row(assistant_salon, phone="+4915199990001", name="Someone Third")
     book_for(assistant_salon, other, staff="anna", day=tomorrow, hour=15)
-    book_for(assistant_salon, other, staff="ben", day=tomorrow, hour=15)
+    book_for(assistant_salon, third, staff="ben", day=tomorrow, hour=15)
 
     customer = chat()
     [offer] = customer.say("men's haircut tomorrow at 3pm please").replies

@@ -123,7 +123,11 @@ CASES = [
     ),
     RouteCase("availability", make_kwargs=_no_kwargs),
     RouteCase("booking-list", make_kwargs=_no_kwargs, write_body=_booking_body),
-    RouteCase("booking-detail", make_kwargs=lambda salon: {"pk": _booking(salon).pk}),
+    RouteCase(
+        "booking-detail",
+        make_kwargs=lambda salon: {"pk": _booking(salon).pk},
+        write_body=lambda salon: {"notes": "Prefers the window seat"},
+    ),
     RouteCase(
         "booking-reschedule",
         make_kwargs=lambda salon: {"pk": _booking(salon).pk},

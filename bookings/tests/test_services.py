@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from bookings import notifications
-from bookings.errors import BookingConflict, BookingInvalid
+from bookings.errors import BookingConflict, BookingInvalid, CustomerBusy
 from bookings.models import Booking, BookingEvent, BookingStatus, Reminder, ReminderStatus
 from bookings.services import (
     booking_cancel,
@@ -160,8 +160,33 @@ def test_the_database_refuses_an_overlapping_row_even_from_raw_sql(shop, haircut
 
 def test_another_staff_member_or_another_salon_may_have_the_same_time(shop, haircut, anna, ben, client_of_shop):
     create(shop, client_of_shop, haircut, anna, at(3, 10))
-    create(shop, client_of_shop, haircut, ben, at(3, 10))
+    create(shop, CustomerFactory(salon=shop), haircut, ben, at(3, 10))
     assert Booking.all_salons.count() == 2
+
+
+def test_one_customer_cannot_be_booked_twice_at_once_unless_the_services_are_parallel(
+    shop, haircut, anna, ben, client_of_shop
+):
+    first = create(shop, client_of_shop, haircut, anna, at(3, 10))
+    with pytest.raises(CustomerBusy) as refused:
+        create(shop, client_of_shop, haircut, ben, at(3, 10, 30))  # overlaps 10:00-11:00 with another stylist
+    assert refused.value.status_code == 409 and refused.value.codes == [first.code]
+    # The offered alternatives do not overlap the customer's own booking either.
+    assert all(a["starts_at"] >= first.ends_at or a["ends_at"] <= first.starts_at for a in refused.value.alternatives)
+    assert Booking.all_salons.count() == 1
+    parallel = create(shop, client_of_shop, haircut, ben, at(3, 10), allow_parallel=True)
+    assert parallel.customer_id == client_of_shop.pk and Booking.all_salons.count() == 2
+    create(shop, client_of_shop, haircut, anna, at(3, 11, 30))  # after both: no overlap, no flag needed
+    assert Booking.all_salons.count() == 3
+
+
+def test_rescheduling_onto_another_booking_of_the_same_customer_is_refused(shop, haircut, anna, ben, client_of_shop):
+    create(shop, client_of_shop, haircut, anna, at(3, 10))
+    other = create(shop, client_of_shop, haircut, ben, at(3, 14))
+    with pytest.raises(CustomerBusy):
+        booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW)
+    moved = booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW, allow_parallel=True)
+    assert moved.starts_at == at(3, 10)
 
 
 # --- reschedule -----------------------------------------------------------------------------------------------

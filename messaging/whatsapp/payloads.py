@@ -41,6 +41,23 @@ def _check_len(value: Any, limit: int, what: str, field: str, required: bool = T
         raise PayloadError(f"{what} is {len(value)} characters; WhatsApp allows at most {limit}.", field)
 
 
+def _object(value: Any, what: str, field: str) -> Mapping[str, Any]:
+    """``value`` as an object (missing or empty: {}); anything else (a number, a list, text) is a PayloadError."""
+    if value is None or value == "" or value == {}:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PayloadError(f"{what} must be an object.", field)
+    return value
+
+
+def _list(value: Any, what: str, field: str) -> Sequence[Any]:
+    if value is None or value == "" or value == []:
+        return []
+    if not isinstance(value, list | tuple):
+        raise PayloadError(f"{what} must be a list.", field)
+    return value
+
+
 def envelope(to: str, type_: str, content: Mapping[str, Any], reply_to_wamid: str | None = None) -> dict:
     payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     if reply_to_wamid:
@@ -66,7 +83,8 @@ def _check_header_footer(interactive: Mapping[str, Any]) -> None:
             _check_len(header.get("text"), HEADER_TEXT_MAX, "Header text", "interactive.header")
     footer = interactive.get("footer")
     if footer is not None:
-        _check_len((footer or {}).get("text"), FOOTER_MAX, "Footer text", "interactive.footer")
+        footer = _object(footer, "footer", "interactive.footer")
+        _check_len(footer.get("text"), FOOTER_MAX, "Footer text", "interactive.footer")
 
 
 def validate_interactive(interactive: Mapping[str, Any]) -> dict:
@@ -74,18 +92,19 @@ def validate_interactive(interactive: Mapping[str, Any]) -> dict:
     if not isinstance(interactive, Mapping):
         raise PayloadError("interactive must be an object.", "interactive")
     kind = interactive.get("type")
-    body = interactive.get("body") or {}
-    action = interactive.get("action") or {}
+    body = _object(interactive.get("body"), "body", "interactive.body")
+    action = _object(interactive.get("action"), "action", "interactive.action")
     if kind == "button":
         _check_len(body.get("text"), BUTTON_BODY_MAX, "Body text", "interactive.body")
         _check_header_footer(interactive)
-        buttons = action.get("buttons") or []
+        buttons = _list(action.get("buttons"), "action.buttons", "interactive.action.buttons")
         if not 1 <= len(buttons) <= REPLY_BUTTONS_MAX:
             raise PayloadError(f"Give 1 to {REPLY_BUTTONS_MAX} reply buttons (got {len(buttons)}).", "interactive")
         ids, titles = set(), set()
         for button in buttons:
-            reply = (button or {}).get("reply") or {}
-            if (button or {}).get("type") != "reply":
+            button = _object(button, "Each button", "interactive.action.buttons")
+            reply = _object(button.get("reply"), "A button's reply", "interactive.action.buttons")
+            if button.get("type") != "reply":
                 raise PayloadError("Each button needs type 'reply'.", "interactive.action.buttons")
             _check_len(reply.get("id"), BUTTON_ID_MAX, "Button id", "interactive.action.buttons")
             _check_len(reply.get("title"), BUTTON_TITLE_MAX, "Button title", "interactive.action.buttons")
@@ -97,14 +116,16 @@ def validate_interactive(interactive: Mapping[str, Any]) -> dict:
         _check_len(body.get("text"), LIST_BODY_MAX, "Body text", "interactive.body")
         _check_header_footer(interactive)
         _check_len(action.get("button"), LIST_BUTTON_MAX, "List button label", "interactive.action.button")
-        sections = action.get("sections") or []
+        sections = _list(action.get("sections"), "action.sections", "interactive.action.sections")
         if not 1 <= len(sections) <= LIST_SECTIONS_MAX:
             raise PayloadError(f"Give 1 to {LIST_SECTIONS_MAX} list sections.", "interactive.action.sections")
         row_ids: set[str] = set()
         for section in sections:
-            title = (section or {}).get("title")
+            section = _object(section, "Each section", "interactive.action.sections")
+            title = section.get("title")
             _check_len(title, SECTION_TITLE_MAX, "Section title", "interactive.action.sections", len(sections) > 1)
-            for row in (section or {}).get("rows") or []:
+            for row in _list(section.get("rows"), "A section's rows", "interactive.action.sections"):
+                row = _object(row, "Each row", "interactive.action.sections")
                 _check_len(row.get("id"), ROW_ID_MAX, "Row id", "interactive.action.sections")
                 _check_len(row.get("title"), ROW_TITLE_MAX, "Row title", "interactive.action.sections")
                 _check_len(
