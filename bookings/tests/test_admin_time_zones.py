@@ -161,3 +161,17 @@ def test_a_member_of_salons_in_two_zones_sees_each_dashboard_on_its_own_clock(be
     assert "Mon 09:00" in berlin_board.split("chairside-dashboard")[0]
     assert "Mon 03:00" in new_york_board.split("chairside-dashboard")[0]
     assert "each salon's own time zone" in html
+
+
+@time_machine.travel(BERLIN_NOW, tick=False)
+def test_a_customers_consent_and_opt_out_times_survive_an_unchanged_save(berlin):
+    consent = datetime(2026, 11, 2, 18, 15, tzinfo=berlin.tz)
+    customer = CustomerFactory(salon=berlin, marketing_consent_at=consent, opted_out_at=consent + timedelta(days=3))
+    client = member_client(berlin)
+    url = reverse("admin:salons_customer_change", args=[customer.pk])
+    for _ in range(2):
+        data = inputs(client.get(url).content.decode())
+        assert data["marketing_consent_at_1"] == "18:15:00"
+        assert client.post(url, data).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.marketing_consent_at, customer.opted_out_at) == (consent, consent + timedelta(days=3))
