@@ -4,7 +4,7 @@ page names the zone once (issue 12, items 2 and 4)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,8 +46,13 @@ def berlin():
 
 
 @time_machine.travel(BERLIN_NOW, tick=False)
-def test_time_off_saved_unchanged_three_times_keeps_its_berlin_wall_clock(berlin):
-    starts = datetime(2026, 12, 7, 10, 0, tzinfo=berlin.tz)
+@pytest.mark.parametrize(
+    "day",
+    ["2026-12-07", "2027-07-07", "2027-03-28", "2027-10-31"],
+    ids=["winter", "summer", "spring-forward-day", "fall-back-day"],
+)
+def test_time_off_saved_unchanged_three_times_keeps_its_berlin_wall_clock(berlin, day):
+    starts = datetime.combine(date.fromisoformat(day), time(10), tzinfo=berlin.tz)
     time_off = TimeOffFactory(salon=berlin, starts_at=starts, ends_at=starts + timedelta(hours=2), reason="Dentist")
     client = member_client(berlin)
     url = reverse("admin:bookings_timeoff_change", args=[time_off.pk])
