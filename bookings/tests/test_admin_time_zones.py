@@ -4,7 +4,7 @@ page names the zone once (issue 12, items 2 and 4)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -46,8 +46,13 @@ def berlin():
 
 
 @time_machine.travel(BERLIN_NOW, tick=False)
-def test_time_off_saved_unchanged_three_times_keeps_its_berlin_wall_clock(berlin):
-    starts = datetime(2026, 12, 7, 10, 0, tzinfo=berlin.tz)
+@pytest.mark.parametrize(
+    "day",
+    ["2026-12-07", "2027-07-07", "2027-03-28", "2027-10-31"],
+    ids=["winter", "summer", "spring-forward-day", "fall-back-day"],
+)
+def test_time_off_saved_unchanged_three_times_keeps_its_berlin_wall_clock(berlin, day):
+    starts = datetime.combine(date.fromisoformat(day), time(10), tzinfo=berlin.tz)
     time_off = TimeOffFactory(salon=berlin, starts_at=starts, ends_at=starts + timedelta(hours=2), reason="Dentist")
     client = member_client(berlin)
     url = reverse("admin:bookings_timeoff_change", args=[time_off.pk])
@@ -161,3 +166,17 @@ def test_a_member_of_salons_in_two_zones_sees_each_dashboard_on_its_own_clock(be
     assert "Mon 09:00" in berlin_board.split("chairside-dashboard")[0]
     assert "Mon 03:00" in new_york_board.split("chairside-dashboard")[0]
     assert "each salon's own time zone" in html
+
+
+@time_machine.travel(BERLIN_NOW, tick=False)
+def test_a_customers_consent_and_opt_out_times_survive_an_unchanged_save(berlin):
+    consent = datetime(2026, 11, 2, 18, 15, tzinfo=berlin.tz)
+    customer = CustomerFactory(salon=berlin, marketing_consent_at=consent, opted_out_at=consent + timedelta(days=3))
+    client = member_client(berlin)
+    url = reverse("admin:salons_customer_change", args=[customer.pk])
+    for _ in range(2):
+        data = inputs(client.get(url).content.decode())
+        assert data["marketing_consent_at_1"] == "18:15:00"
+        assert client.post(url, data).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.marketing_consent_at, customer.opted_out_at) == (consent, consent + timedelta(days=3))

@@ -26,27 +26,35 @@ from salons.models import Salon
 MIXED = "mixed"  # request.chairside_zone when a page shows rows of several zones, each with its own
 
 
-def salon_zones(request) -> dict:
-    """Salon id -> ZoneInfo for every salon the user may see (one query, cached on the request)."""
-    zones = getattr(request, "_chairside_salon_zones", None)
-    if zones is None:
-        from salons.tenancy.admin import member_salon_ids
+def _member_salon_ids(request) -> list:
+    from salons.tenancy.admin import member_salon_ids  # that module imports this one: imported late to break the cycle
 
-        salons = Salon.objects.all()
-        if not request.user.is_superuser:
-            salons = salons.filter(pk__in=member_salon_ids(request))
-        zones = {pk: zoneinfo.ZoneInfo(name) for pk, name in salons.values_list("pk", "timezone")}
-        request._chairside_salon_zones = zones
-    return zones
+    return member_salon_ids(request)
+
+
+def _visible_salons(request):
+    salons = Salon.objects.all()
+    return salons if request.user.is_superuser else salons.filter(pk__in=_member_salon_ids(request))
+
+
+def salon_zone(request, salon_id) -> zoneinfo.ZoneInfo | None:
+    """The zone of one salon the user may see (cached on the request: one query per salon on a page)."""
+    zones = request.__dict__.setdefault("_chairside_salon_zones", {})
+    if salon_id not in zones:
+        name = _visible_salons(request).filter(pk=salon_id).values_list("timezone", flat=True).first()
+        zones[salon_id] = zoneinfo.ZoneInfo(name) if name else None
+    return zones[salon_id]
 
 
 def common_zone(request) -> zoneinfo.ZoneInfo | None:
-    """The one zone all the user's salons share, else None."""
+    """The one zone all the user's salons share, else None (one small query, cached on the request)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return None
-    names = {zone.key for zone in salon_zones(request).values()}
-    return zoneinfo.ZoneInfo(names.pop()) if len(names) == 1 else None
+    if not hasattr(request, "_chairside_common_zone"):
+        names = list(_visible_salons(request).order_by().values_list("timezone", flat=True).distinct()[:2])
+        request._chairside_common_zone = zoneinfo.ZoneInfo(names[0]) if len(names) == 1 else None
+    return request._chairside_common_zone
 
 
 def page_zone_name(request) -> str:
@@ -70,7 +78,7 @@ class AdminTimeZoneMiddleware:
         zone = common_zone(request)
         if zone is None:
             user = request.user
-            if user.is_authenticated and user.is_staff and not user.is_superuser and salon_zones(request):
+            if user.is_authenticated and user.is_staff and not user.is_superuser and _member_salon_ids(request):
                 request.chairside_zone = MIXED
             return self.get_response(request)
         request.chairside_zone = zone
@@ -113,7 +121,7 @@ def in_row_zone(request, model, name: str):
         value = getattr(obj, name)
         if value is None:
             return None
-        zone = salon_zones(request).get(_salon_id(obj))
+        zone = salon_zone(request, _salon_id(obj))
         local = value.astimezone(zone) if zone is not None else value
         return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
@@ -159,5 +167,5 @@ __all__ = [
     "in_row_zone",
     "page_zone_name",
     "render_in_zone",
-    "salon_zones",
+    "salon_zone",
 ]

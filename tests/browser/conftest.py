@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,9 +90,13 @@ class Admin:
         self.wait_for(By.TAG_NAME, "body")
 
     def screenshot(self, name: str) -> Path:
+        """The whole page (not only the window), through the DevTools protocol."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.test_name}__{name}.png"
-        self.browser.save_screenshot(str(path))
+        size = self.browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}
+        shot = self.browser.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "clip": clip})
+        path.write_bytes(base64.b64decode(shot["data"]))
         return path
 
     def messages(self) -> list[str]:
