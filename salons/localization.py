@@ -49,6 +49,12 @@ def salon_territory(salon) -> str | None:
     return territory_for_timezone(salon.timezone) or territory_for_phone(getattr(salon, "display_phone_number", ""))
 
 
+def territory_of_language_tag(language: str | None) -> str | None:
+    """``pt_BR`` / ``en-US`` -> ``BR`` / ``US``; None for a bare language."""
+    parts = (language or "").replace("-", "_").split("_")
+    return parts[-1].upper() if len(parts) > 1 and parts[-1].isalpha() and len(parts[-1]) == 2 else None
+
+
 def base_language(language: str | None) -> str:
     """``pt_BR`` / ``pt-BR`` -> ``pt``."""
     return (language or "").replace("-", "_").split("_")[0].lower()
