@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from salons.models import Role
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
 
-pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates"]
+pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates", "tests.broker"]
 
 
 @pytest.fixture(autouse=True)
