@@ -16,7 +16,7 @@ from ai_conversations.engine import Understanding, understand
 from ai_conversations.engine.replies import STRINGS, WEEKDAYS, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from config.api import DomainError
-from salons.localization import customer_locale, salon_territory
+from salons.localization import customer_locale, format_clock, salon_territory
 
 # WhatsApp limits (Cloud API): list row title 24, description 72, button title 20.
 ROW_TITLE = 24
@@ -655,7 +655,7 @@ class Dialog:
         for weekday, name in enumerate(WEEKDAYS[self.lang if self.lang in WEEKDAYS else "en"]):
             if weekday in hours:
                 opens, closes = hours[weekday]
-                lines.append(f"{name}: {opens:%H:%M}–{closes:%H:%M}")
+                lines.append(f"{name}: {format_clock(opens, self.locale)}–{format_clock(closes, self.locale)}")
             else:
                 lines.append(f"{name}: {self.say('closed')}")
         self.reply(self.say("hours", lines="\n".join(lines)))

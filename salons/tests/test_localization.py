@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from salons.localization import (
     choose_language,
     customer_locale,
     date_order,
+    format_clock,
     format_money,
     format_number,
     format_when,
@@ -95,3 +96,5 @@ def test_dates_numbers_and_money_are_written_by_babel():
     assert format_money(Decimal("0.5"), "BRL", locale_for("pt", "BR")) == "R$\xa00,50"
     assert format_money(Decimal("1234.5"), "USD", locale_for("en", "US")) == "$1,234.50"
     assert format_number(Decimal("1234.5"), locale_for("de", "DE")) == "1.234,5"
+    assert format_clock(time(9, 0), locale_for("en", "US")) == "9:00\u202fAM"
+    assert format_clock(time(9, 0), locale_for("pt", "PT")) == "09:00"
