@@ -10,7 +10,7 @@ from salons.models import Role
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
 from tests.pooling import django_through, start_pgbouncer, through_pgbouncer_requested
 
-pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates"]
+pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates", "tests.broker"]
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from ai_conversations.engine import Understanding, understand
 from ai_conversations.engine.replies import STRINGS, WEEKDAYS, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from config.api import DomainError
-from salons.localization import salon_territory
+from salons.localization import customer_locale, format_clock, salon_territory
 
 # WhatsApp limits (Cloud API): list row title 24, description 72, button title 20.
 ROW_TITLE = 24
@@ -121,11 +121,17 @@ class Dialog:
     def reply(self, reply: Reply | str) -> None:
         self.result.replies.append(reply if isinstance(reply, Reply) else Reply(reply))
 
+    @property
+    def locale(self):
+        """How the customer reads dates and money: their language as written in their phone's country or the
+        salon's (salons.localization)."""
+        return customer_locale(self.lang, phone=self.turn.customer.phone, salon=self.turn.salon)
+
     def when(self, moment: datetime) -> str:
-        return format_when(moment, self.lang, self.turn.tz)
+        return format_when(moment, self.lang, self.turn.tz, locale=self.locale)
 
     def money(self, amount, currency: str | None = None) -> str:
-        return format_money(amount, currency or self.turn.salon.currency, self.lang)
+        return format_money(amount, currency or self.turn.salon.currency, self.lang, locale=self.locale)
 
     def reset(self, **keep) -> None:
         self.state = {k: v for k, v in keep.items() if v is not None}
@@ -649,7 +655,7 @@ class Dialog:
         for weekday, name in enumerate(WEEKDAYS[self.lang if self.lang in WEEKDAYS else "en"]):
             if weekday in hours:
                 opens, closes = hours[weekday]
-                lines.append(f"{name}: {opens:%H:%M}–{closes:%H:%M}")
+                lines.append(f"{name}: {format_clock(opens, self.locale)}–{format_clock(closes, self.locale)}")
             else:
                 lines.append(f"{name}: {self.say('closed')}")
         self.reply(self.say("hours", lines="\n".join(lines)))

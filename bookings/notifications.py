@@ -13,6 +13,7 @@ from functools import partial
 from django.db import transaction
 
 from bookings.models import Booking, BookingSource
+from salons.localization import format_when, locale_for, salon_territory, territory_for_phone, territory_of_language_tag
 from salons.models import Salon
 from salons.tenancy import salon_scope
 
@@ -31,18 +32,27 @@ CANCELLED = "booking_cancelled"
 REMINDER_ACTIONS = ("confirm", "reschedule", "cancel")
 
 
-def when_local(booking: Booking) -> str:
-    """The start as the customer reads it: the salon's wall-clock time, e.g. "Tue 14 Apr 2026, 15:30"."""
-    local = booking.starts_at.astimezone(booking.salon.tz)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+def when_local(booking: Booking, language: str | None = None) -> str:
+    """The start as the customer reads it, in the salon's wall-clock time and the customer's locale (Babel):
+    "Tue, 14 Apr 2026, 15:30" (en_DE), "Di., 14. Apr. 2026, 15:30" (de_DE), "ter., 14 de abr. de 2026, 15:30"…"""
+    customer, salon = booking.customer, booking.salon
+    language = language or customer.language or salon.language
+    locale = locale_for(
+        language,
+        territory_for_phone(customer.phone),
+        territory_of_language_tag(language),
+        salon_territory(salon),
+    )
+    return format_when(booking.starts_at, locale, salon.tz, with_year=True)
 
 
-def template_parameters(booking: Booking) -> list[str]:
+def template_parameters(booking: Booking, language: str | None = None) -> list[str]:
+    """The body parameters, dates written for ``language`` (the language of the template that will be sent)."""
     customer = booking.customer
     return [
         customer.name or customer.phone,
         booking.service.name,
-        when_local(booking),
+        when_local(booking, language),
         booking.staff.name,
         booking.code,
     ]
@@ -53,12 +63,16 @@ def reply_payloads(booking: Booking) -> list[str]:
 
 
 def _send(booking: Booking, template_name: str, quick_reply_payloads: list[str] = ()):
-    from messaging.services import message_send_template
+    from messaging.services import message_send_template, template_language_for
 
+    # The template's language is chosen first (the customer's, their phone's country's, the salon's), so that the
+    # date in it is written the way that language writes dates.
+    language = template_language_for(customer=booking.customer, template_name=template_name)
     return message_send_template(
         customer=booking.customer,
         template_name=template_name,
-        body_parameters=template_parameters(booking),
+        language=language,
+        body_parameters=template_parameters(booking, language),
         quick_reply_payloads=list(quick_reply_payloads),
         category_hint="utility",
     )

@@ -24,6 +24,7 @@ from messaging.models import (
 )
 from messaging.template_pack import PACK_LANGUAGES, pack_definitions
 from messaging.whatsapp import GraphAPIError, WhatsAppClient, payloads
+from salons.localization import choose_language
 from salons.models import Customer, Salon
 from salons.tenancy import current_salon
 
@@ -193,11 +194,34 @@ def message_send_interactive(*, customer: Customer, interactive: dict, reply_to:
     )
 
 
-def _language_candidates(customer: Customer, language: str | None) -> list[str]:
+def _language_candidates(customer: Customer, language: str | None, template_name: str = "") -> list[str]:
+    """Languages to look for the template in, best first: the one asked for; else the customer's, else their phone
+    number's country's when the salon has the template approved in it (+351 -> pt), else the salon's, else English."""
     if language:
         return [language]
-    ordered = [customer.language, customer.salon.language, "en"]
+    approved = (
+        MessageTemplate.objects.filter(name=template_name, status=TemplateStatus.APPROVED).values_list(
+            "language", flat=True
+        )
+        if template_name and not customer.language
+        else []
+    )
+    chosen = choose_language(
+        customer_language=customer.language,
+        phone=customer.phone,
+        salon_language=customer.salon.language,
+        available=list(approved),
+    )
+    ordered = [chosen, customer.language, customer.salon.language, "en"]
     return [lang for i, lang in enumerate(ordered) if lang and lang not in ordered[:i]]
+
+
+def template_language_for(*, customer: Customer, template_name: str) -> str | None:
+    """The language ``message_send_template`` will send ``template_name`` to ``customer`` in (None: no such
+    template), so that the caller can write its parameters (dates, amounts) for that language."""
+    _check_scope(customer)
+    template = template_find(name=template_name, languages=_language_candidates(customer, None, template_name))
+    return template.language if template is not None else None
 
 
 def template_find(*, name: str, languages: Sequence[str]) -> MessageTemplate | None:
@@ -225,7 +249,7 @@ def message_send_template(
 ) -> Message:
     """Queue an approved template (allowed outside the window). Opted-out customers get no marketing templates."""
     _check_scope(customer)
-    languages = _language_candidates(customer, language)
+    languages = _language_candidates(customer, language, template_name)
     template = template_find(name=template_name, languages=languages)
     if template is None:
         raise TemplateNotApproved(

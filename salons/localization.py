@@ -10,7 +10,7 @@ a customer whose phone number is from a country that has its own variant of the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 
@@ -47,6 +47,12 @@ def territory_for_phone(phone: str | None) -> str | None:
 def salon_territory(salon) -> str | None:
     """Where the salon is: the country of its time zone, else of its WhatsApp number."""
     return territory_for_timezone(salon.timezone) or territory_for_phone(getattr(salon, "display_phone_number", ""))
+
+
+def territory_of_language_tag(language: str | None) -> str | None:
+    """``pt_BR`` / ``en-US`` -> ``BR`` / ``US``; None for a bare language."""
+    parts = (language or "").replace("-", "_").split("_")
+    return parts[-1].upper() if len(parts) > 1 and parts[-1].isalpha() and len(parts[-1]) == 2 else None
 
 
 def base_language(language: str | None) -> str:
@@ -119,9 +125,9 @@ def format_day(day: date, locale: Locale | str, *, with_year: bool = False) -> s
     return format_skeleton("yMMMEd" if with_year else "MMMEd", day, locale=locale)
 
 
-def format_clock(moment: datetime, locale: Locale | str, tz: tzinfo | None = None) -> str:
-    """The time of day as the locale writes it: "15:30", "3:30 PM"."""
-    local = moment.astimezone(tz) if tz is not None else moment
+def format_clock(moment: datetime | time, locale: Locale | str, tz: tzinfo | None = None) -> str:
+    """The time of day (of a moment in zone ``tz``, or a wall-clock time) as the locale writes it: "15:30"."""
+    local = moment.astimezone(tz) if tz is not None and isinstance(moment, datetime) else moment
     return format_time(local, "short", locale=locale)
 
 

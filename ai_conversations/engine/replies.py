@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from babel import Locale
+
 from ai_conversations.engine.language import supported_language
+from salons import localization
 
 STRINGS: dict[str, dict[str, str]] = {
     "greeting": {
@@ -252,23 +255,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "minutes": {"en": "min", "es": "min", "pt": "min", "de": "Min."},
 }
 
-WEEKDAYS_SHORT = {
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    "es": ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
-    "pt": ["seg", "ter", "qua", "qui", "sex", "sáb", "dom"],
-    "de": ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
-}
 WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
     "pt": ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"],
     "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-}
-MONTHS_SHORT = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
-    "pt": ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"],
-    "de": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
 }
 
 
@@ -278,21 +269,15 @@ def t(language: str, key: str, **params) -> str:
     return table.get(supported_language(language), table["en"]).format(**params)
 
 
-def format_when(moment: datetime, language: str, tz=None) -> str:
-    """``Thu 26 Mar, 15:00`` / ``jue 26 mar, 15:00`` / ``Do 26. Mär, 15:00`` in the salon's zone ``tz``."""
-    language = supported_language(language)
-    local = moment.astimezone(tz) if tz is not None else moment
-    day = f"{local.day}." if language == "de" else str(local.day)
-    weekday = WEEKDAYS_SHORT[language][local.weekday()]
-    return f"{weekday} {day} {MONTHS_SHORT[language][local.month - 1]}, {local:%H:%M}"
+def format_when(moment: datetime, language: str, tz=None, *, locale: Locale | None = None) -> str:
+    """Weekday, day, month and time in the salon's zone ``tz``, as the customer's ``locale`` writes them (Babel):
+    ``Thu, 26 Mar, 15:00`` (en_DE), ``jue, 26 mar, 15:00`` (es_ES), ``Do., 26. März, 15:00`` (de_DE)."""
+    return localization.format_when(moment, locale or localization.locale_for(supported_language(language)), tz)
 
 
-def format_money(amount: Decimal, currency: str, language: str) -> str:
-    """``25.00 EUR`` in English, ``25,00 EUR`` elsewhere (no float ever)."""
-    text = f"{Decimal(amount):,.2f}"
-    if supported_language(language) != "en":
-        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    return f"{text} {currency}"
+def format_money(amount: Decimal, currency: str, language: str, *, locale: Locale | None = None) -> str:
+    """``€1,234.50`` (en_US), ``1.234,50 €`` (de_DE): the customer's ``locale`` (Babel), no float ever."""
+    return localization.format_money(amount, currency, locale or localization.locale_for(supported_language(language)))
 
 
 def clip(text: str, limit: int) -> str:

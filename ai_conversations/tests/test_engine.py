@@ -13,6 +13,7 @@ from ai_conversations.engine.entities import find_booking_codes, match_services,
 from ai_conversations.engine.intents import classify_intent
 from ai_conversations.engine.language import detect_language
 from ai_conversations.engine.replies import STRINGS, clip, format_money, format_when, t
+from salons.localization import locale_for
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 # A Wednesday morning, four days before the spring DST change in Europe.
@@ -262,11 +263,14 @@ def test_every_phrase_exists_in_all_four_languages():
 
 
 def test_dates_and_money_are_written_the_local_way():
+    # Babel (CLDR): the customer's language as written in the salon's (or their phone's) country.
     moment = datetime(2026, 3, 26, 14, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
-    assert format_when(moment, "en", BERLIN) == "Thu 26 Mar, 15:00"
-    assert format_when(moment, "es", BERLIN) == "jue 26 mar, 15:00"
-    assert format_when(moment, "pt", BERLIN) == "qui 26 mar, 15:00"
-    assert format_when(moment, "de", BERLIN) == "Do 26. Mär, 15:00"
-    assert format_money(Decimal("1234.5"), "EUR", "en") == "1,234.50 EUR"
-    assert format_money(Decimal("1234.5"), "EUR", "de") == "1.234,50 EUR"
+    assert format_when(moment, "en", BERLIN, locale=locale_for("en", "DE")) == "Thu, 26 Mar, 15:00"
+    assert format_when(moment, "en", BERLIN, locale=locale_for("en", "US")) == "Thu, Mar 26, 3:00\u202fPM"
+    assert format_when(moment, "es", BERLIN, locale=locale_for("es", "ES")) == "jue, 26 mar, 15:00"
+    assert format_when(moment, "pt", BERLIN, locale=locale_for("pt", "PT")) == "quinta, 26/03, 15:00"
+    assert format_when(moment, "de", BERLIN, locale=locale_for("de", "DE")) == "Do., 26. März, 15:00"
+    assert format_money(Decimal("1234.5"), "EUR", "en", locale=locale_for("en", "US")) == "€1,234.50"
+    assert format_money(Decimal("1234.5"), "EUR", "de", locale=locale_for("de", "DE")) == "1.234,50\xa0€"
+    assert format_money(Decimal("1234.5"), "EUR", "pt", locale=locale_for("pt", "PT")) == "1\xa0234,50\xa0€"
     assert clip("Balayage & gloss with toner", 20) == "Balayage & gloss wi…"

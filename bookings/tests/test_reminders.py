@@ -76,7 +76,7 @@ def test_a_moved_booking_gets_reminders_for_its_new_time_only(shop, haircut, ann
     assert reminders_send_due(now=at(3, 15)) == {"sent": 1}
     row = Reminder.all_salons.get(status=ReminderStatus.SENT)
     assert (row.starts_at, row.offset_minutes) == (at(4, 15), 1440)
-    assert "Wed 4 Mar 2026, 15:00" in reminder_messages()[0].preview
+    assert "Wed, 4 Mar 2026, 15:00" in reminder_messages()[0].preview
 
 
 def test_a_start_changed_behind_the_services_back_is_skipped_and_rearmed(

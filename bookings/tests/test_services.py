@@ -317,7 +317,7 @@ def test_customer_side_bookings_get_a_confirmation_after_commit(
     assert message.customer_id == client_of_shop.pk
     assert message.template_id == booking_templates["booking_confirmation"].pk
     assert booking.code in message.preview and "Haircut" in message.preview and "Anna" in message.preview
-    assert "Tue 3 Mar 2026, 10:00" in message.preview
+    assert "Tue, 3 Mar 2026, 10:00" in message.preview
 
     with django_capture_on_commit_callbacks() as callbacks:
         booking_reschedule(booking=booking, starts_at=at(4, 10), now=NOW)

@@ -17,8 +17,9 @@ from salons.tenancy import salon_scope
 ADMIN_EMAIL = "admin@chairside.local"
 DEMO_PASSWORD = "chairside-demo"  # a local demo only: printed on purpose
 
-# Apps that may ship `<app>/demo.py` with `seed(*, salon, stdout)`, in dependency order.
-SEED_APPS = ("salons", "bookings", "messaging", "ai_conversations")
+# Apps that may ship `<app>/demo.py` with `seed(*, salon, stdout)`, in dependency order. messaging (the approved
+# booking templates) comes before bookings: the demo cancels bookings, and a cancellation sends a template.
+SEED_APPS = ("salons", "messaging", "bookings", "ai_conversations")
 
 
 @dataclass(frozen=True)
