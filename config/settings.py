@@ -142,6 +142,19 @@ _db["OPTIONS"].setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDIN
 _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="2")
 _db["OPTIONS"].setdefault("prepare_threshold", int(_prepare_threshold) if _prepare_threshold else None)
 _db["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_chairside")}
+# Row-level security (salons/rls.py, docs/database-roles.md): the connection sends the salon scope as
+# transaction-local settings. Off only for a database without the policies (a benchmark's baseline).
+_db["ROW_LEVEL_SECURITY"] = env.bool("DB_ROW_LEVEL_SECURITY", default=True)
+# TLS to PostgreSQL: verify-full by default with DEBUG off and a non-local host (check --deploy warns otherwise).
+_db_local = not _db.get("HOST") or _db["HOST"].startswith("/") or _db["HOST"] in ("127.0.0.1", "localhost", "::1")
+DB_SSLMODE = env.str("DB_SSLMODE", default="prefer" if DEBUG or _db_local else "verify-full")
+DB_SSLROOTCERT = env.str("DB_SSLROOTCERT", default="")
+_db["OPTIONS"].setdefault("sslmode", DB_SSLMODE)
+if DB_SSLROOTCERT:
+    _db["OPTIONS"].setdefault("sslrootcert", DB_SSLROOTCERT)
+# Migrations and other DDL run as the owner role (dbops' migrate command switches to it); the app role owns nothing.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+DATABASE_READONLY_URL = env.str("DATABASE_READONLY_URL", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache (failures degrade to misses and are logged) and, by default, the Celery broker.

@@ -12,3 +12,5 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
+# A test's setup runs across salons (conftest.py); the requests it makes must not inherit that.
+MIDDLEWARE = ["salons.rls.NoDatabaseScopeMiddleware", *MIDDLEWARE]  # noqa: F405
