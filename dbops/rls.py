@@ -2,7 +2,8 @@
 
 A tenant-owned table is one whose model has a non-null foreign key ``salon`` to ``salons.Salon``. Each gets
 ``ENABLE`` and ``FORCE ROW LEVEL SECURITY`` (so even the table's owner is filtered) and one policy, for reads and
-writes: the row's ``salon_id`` is the transaction-local ``chairside.salon_id``, or ``chairside.all_salons`` is
+writes: the row's ``salon_id`` is the transaction-local ``chairside.salon_id`` (one id, or a comma-separated few:
+a staff user's salons in the admin), or ``chairside.all_salons`` is
 ``on`` (the escape hatch, ``salons.tenancy.rls.all_salons``). Unset settings show no rows. See
 docs/database-roles.md.
 """
@@ -13,9 +14,10 @@ from django.apps import apps
 from django.db import models
 
 POLICY = "chairside_tenant_isolation"
+# The scalar subqueries make each setting an InitPlan: read once per statement, not once per row.
 PREDICATE = (
-    "current_setting('chairside.all_salons', true) = 'on' "
-    "OR salon_id = NULLIF(current_setting('chairside.salon_id', true), '')::uuid"
+    "(SELECT current_setting('chairside.all_salons', true) = 'on') "
+    "OR salon_id = ANY ((SELECT string_to_array(NULLIF(current_setting('chairside.salon_id', true), ''), ',')::uuid[]))"
 )
 
 

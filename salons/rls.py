@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +32,7 @@ import psycopg
 ALL_SALONS = "*"
 NO_SCOPE = ("", "off")
 SET_SQL = "SELECT set_config('chairside.salon_id', %s, true), set_config('chairside.all_salons', %s, true)"
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 SET_SESSION_SQL = "SELECT set_config('chairside.salon_id', %s, false), set_config('chairside.all_salons', %s, false)"
 
 # None: no scope (tenant tables show nothing); ALL_SALONS: the escape hatch; otherwise a salon id.
@@ -61,6 +62,17 @@ def db_salon(salon_id: uuid.UUID | str | None) -> Iterator[None]:
 
 
 @contextmanager
+def db_salons(salon_ids: Iterable[uuid.UUID | str]) -> Iterator[None]:
+    """The database scope of a few salons (a staff user's salons in the admin); none at all if empty."""
+    value = ",".join(str(uuid.UUID(str(salon_id))) for salon_id in salon_ids)
+    token = _db_scope.set(value or None)
+    try:
+        yield
+    finally:
+        _db_scope.reset(token)
+
+
+@contextmanager
 def no_db_scope() -> Iterator[None]:
     """No database scope: tenant tables show no rows (entry points such as a request start here)."""
     token = _db_scope.set(None)
@@ -82,6 +94,8 @@ def db_scope() -> tuple[str, str]:
 
 def rls_execute(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """Execute wrapper: run the statement with the database scope's settings, transaction-locally."""
+    if sql.startswith(_TRANSACTION_CONTROL):  # savepoints: nothing to filter, and maybe an aborted transaction
+        return execute(sql, params, many, context)
     db = context["connection"]
     want = db_scope()
     in_transaction = not db.autocommit
@@ -91,7 +105,7 @@ def rls_execute(execute: Any, sql: str, params: Any, many: bool, context: dict[s
     elif want == NO_SCOPE and not db.rls_session_dirty:
         return execute(sql, params, many, context)
     raw = db.connection
-    if isinstance(context["cursor"], psycopg.ServerCursor):
+    if isinstance(getattr(context["cursor"], "cursor", None), psycopg.ServerCursor):
         # A named cursor cannot join a pipeline. In a transaction a separate statement does; in autocommit (a
         # WITH HOLD cursor, only without PgBouncer, which needs DISABLE_SERVER_SIDE_CURSORS) the session keeps the
         # value until the next statement resets it.
@@ -150,21 +164,30 @@ class RowLevelSecurityMixin:
         self.rls_applied, self.rls_session_dirty = None, False
         super().connect()
 
+    # PostgreSQL forgets transaction-local settings with the transaction (or the savepoint) that held them.
     def _commit(self) -> None:
-        self.rls_applied = None
-        super()._commit()
+        try:
+            super()._commit()
+        finally:
+            self.rls_applied = None
 
     def _rollback(self) -> None:
-        self.rls_applied = None
-        super()._rollback()
+        try:
+            super()._rollback()
+        finally:
+            self.rls_applied = None
 
     def _savepoint_rollback(self, sid: str) -> None:
-        self.rls_applied = None
-        super()._savepoint_rollback(sid)
+        try:
+            super()._savepoint_rollback(sid)
+        finally:
+            self.rls_applied = None
 
     def _set_autocommit(self, autocommit: bool) -> None:
-        self.rls_applied = None
-        super()._set_autocommit(autocommit)
+        try:
+            super()._set_autocommit(autocommit)
+        finally:
+            self.rls_applied = None
 
 
 class NoDatabaseScopeMiddleware:
