@@ -14,3 +14,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 # A test's setup runs across salons (conftest.py); the requests it makes must not inherit that.
 MIDDLEWARE = ["salons.rls.NoDatabaseScopeMiddleware", *MIDDLEWARE]  # noqa: F405
+# Test-only switch: CHAIRSIDE_TEST_ORM_FILTER=off removes the scoped manager's filter, so that the isolation suite
+# shows row-level security alone keeps salons apart (docs/database-roles.md).
+TENANCY_ORM_FILTER = os.environ.get("CHAIRSIDE_TEST_ORM_FILTER", "on") != "off"
