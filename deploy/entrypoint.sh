@@ -13,6 +13,8 @@ case "$role" in
     # Exactly one beat per deployment.
     exec celery -A config beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule "$@" ;;
   release)
+    # Roles and grants first (idempotent; only where an administrator URL is given), then DDL as the owner role.
+    if [ -n "${DATABASE_ADMIN_URL:-}" ]; then python manage.py db_roles; fi
     python manage.py migrate --noinput
     exec python manage.py check --deploy --fail-level WARNING ;;
   *)
