@@ -14,10 +14,12 @@ from django.apps import apps
 from django.db import models
 
 POLICY = "chairside_tenant_isolation"
-# The scalar subqueries make each setting an InitPlan: read once per statement, not once per row.
+# The scalar subqueries make each setting an InitPlan: read and parsed once per statement, not once per row (the
+# outer ``::uuid[]`` only makes ``ANY`` take the subquery's value as an array rather than as a set of rows).
 PREDICATE = (
     "(SELECT current_setting('chairside.all_salons', true) = 'on') "
-    "OR salon_id = ANY ((SELECT string_to_array(NULLIF(current_setting('chairside.salon_id', true), ''), ',')::uuid[]))"
+    "OR salon_id = ANY ((SELECT string_to_array(NULLIF(current_setting('chairside.salon_id', true), ''), ',')::uuid[])"
+    "::uuid[])"
 )
 
 
