@@ -86,7 +86,16 @@ def _start_postgres() -> str:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+    # The same roles as production (docs/database-roles.md): the app connects as a role that owns nothing, subject to
+    # row-level security; `migrate` runs as the owner. Local socket, trust: no passwords.
+    from dbops.roles import Roles, apply_roles
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname=DATABASE_NAME, autocommit=True) as conn:
+        roles = Roles(owner="chairside_owner", app="chairside_app", readonly="chairside_readonly")
+        apply_roles(conn.cursor(), database=DATABASE_NAME, roles=roles)
+    host = quote(socket_dir, safe="")
+    os.environ.setdefault("DATABASE_OWNER_URL", f"postgres://{roles.owner}@{host}/{DATABASE_NAME}")
+    return f"postgres://{roles.app}@{host}/{DATABASE_NAME}"
 
 
 def _start_redis() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import environ
 import psycopg
 from django.conf import settings
@@ -11,7 +13,10 @@ from dbops.roles import Roles, apply_roles
 
 
 def _url_config(url: str) -> dict:
-    return environ.Env.db_url_config(url) if url else {}
+    config = environ.Env.db_url_config(url) if url else {}
+    if config.get("HOST", "").startswith("%2F"):
+        config["HOST"] = unquote(config["HOST"])  # a Unix socket directory
+    return config
 
 
 class Command(BaseCommand):

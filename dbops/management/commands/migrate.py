@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import unquote
 
 import environ
 from django.conf import settings
@@ -20,6 +21,8 @@ def as_owner(alias: str) -> Iterator[None]:
         yield
         return
     owner = environ.Env.db_url_config(settings.DATABASE_OWNER_URL)
+    if owner.get("HOST", "").startswith("%2F"):
+        owner["HOST"] = unquote(owner["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
     connection = connections[alias]
     keys = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
     saved = {key: connection.settings_dict.get(key) for key in keys}
