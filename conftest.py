@@ -21,7 +21,7 @@ pytest_plugins = ["messaging.testing", "ai_conversations.testing"]
 TEST_ROLE_PASSWORD = "chairside-test-role"  # a throwaway test database's roles
 
 
-def test_roles(database: str) -> Roles:
+def roles_for_test_database(database: str) -> Roles:
     """The owner, app and read-only roles of one test database (roles are server-wide: named after the database)."""
     names = {"owner": f"{database}_owner", "app": f"{database}_app", "readonly": f"{database}_ro"}
     return Roles(**names, passwords=dict.fromkeys(names.values(), TEST_ROLE_PASSWORD))
@@ -40,7 +40,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             connection = connections[alias]
             settings_dict = connection.settings_dict
             database = settings_dict["NAME"]
-            roles = test_roles(database)
+            roles = roles_for_test_database(database)
             admin_params = {
                 "host": settings_dict.get("HOST") or None,
                 "port": settings_dict.get("PORT") or None,
