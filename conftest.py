@@ -2,15 +2,97 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import quote
+
+import psycopg
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.test import APIClient
 
+from dbops.rls import set_enforced, tenant_tables
+from dbops.roles import Roles, apply_roles
 from salons.models import Role
+from salons.rls import all_salons
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
 from tests.pooling import django_through, start_pgbouncer, through_pgbouncer_requested
 
 pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates", "tests.broker"]
+
+TEST_ROLE_PASSWORD = "chairside-test-role"  # a throwaway test database's roles
+
+
+def roles_for_test_database(database: str) -> Roles:
+    """The owner, app and read-only roles of one test database (roles are server-wide: named after the database)."""
+    names = {"owner": f"{database}_owner", "app": f"{database}_app", "readonly": f"{database}_ro"}
+    return Roles(**names, passwords=dict.fromkeys(names.values(), TEST_ROLE_PASSWORD))
+
+
+def admin_url(settings_dict: dict) -> str:
+    """A postgres:// URL of the configured (administrator) connection of a database alias."""
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = quote(settings_dict.get("HOST") or "", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create and migrate the test database as the configured (administrator) user, hand it to an owner role, then
+    run the whole suite as the app role: no owner, no superuser, every query under row-level security.
+
+    ``CHAIRSIDE_TEST_RLS=off`` disables the policies (the control run: the isolation suite must then fail with
+    ``CHAIRSIDE_TEST_ORM_FILTER=off``)."""
+    saved = {}
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            settings_dict = connection.settings_dict
+            database = settings_dict["NAME"]
+            roles = roles_for_test_database(database)
+            admin_params = {
+                "host": settings_dict.get("HOST") or None,
+                "port": settings_dict.get("PORT") or None,
+                "user": settings_dict.get("USER") or None,
+                "password": settings_dict.get("PASSWORD") or None,
+                "sslmode": settings_dict["OPTIONS"].get("sslmode", "prefer"),
+            }
+            with psycopg.connect(**admin_params, dbname=database, autocommit=True) as admin:
+                cursor = admin.cursor()
+                apply_roles(cursor, database=database, roles=roles)
+                # Only the test database's app role may empty tables (transactional tests flush between tests).
+                cursor.execute(f'GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO "{roles.app}"')
+                cursor.execute(f'GRANT UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{roles.app}"')
+                if os.environ.get("CHAIRSIDE_TEST_RLS") == "off":
+                    set_enforced(cursor, tenant_tables(), enforced=False)
+            saved[alias] = {key: connection.settings_dict.get(key) for key in ("USER", "PASSWORD")}
+            if alias == "default":
+                # Backups, restores and drills (dbops.connection.admin_dsn) keep the administrator, as in production.
+                django_settings.DATABASE_ADMIN_URL = admin_url(settings_dict)
+            connection.close()
+            connection.settings_dict.update(USER=roles.app, PASSWORD=TEST_ROLE_PASSWORD)
+    yield
+    for alias, values in saved.items():
+        connections[alias].close()
+        connections[alias].settings_dict.update(values)
+
+
+@pytest.fixture(autouse=True)
+def _tests_cross_salons():
+    """A test's own setup and assertions act as an operator: across salons (the escape hatch of row-level security).
+
+    The code under test does not inherit it: every request starts with no database scope
+    (``salons.rls.NoDatabaseScopeMiddleware``, first in the test settings), and its views, tasks and services set
+    their own scope. Tests of the policies themselves use ``salons.rls.no_db_scope()``."""
+    if os.environ.get("CHAIRSIDE_TEST_AMBIENT_ALL_SALONS") == "off":  # to audit code paths that cross salons
+        yield
+        return
+    with all_salons():
+        yield
 
 
 @pytest.fixture(autouse=True)

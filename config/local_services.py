@@ -88,7 +88,18 @@ def _start_postgres() -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     _configure_observability(server, socket_dir)
-    return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+    # The same roles as production (docs/database-roles.md): the app connects as a role that owns nothing, subject to
+    # row-level security; `migrate` runs as the owner. Local socket, trust: no passwords.
+    from dbops.roles import Roles, apply_roles
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname=DATABASE_NAME, autocommit=True) as conn:
+        roles = Roles(owner="chairside_owner", app="chairside_app", readonly="chairside_readonly")
+        apply_roles(conn.cursor(), database=DATABASE_NAME, roles=roles)
+    host = quote(socket_dir, safe="")
+    os.environ.setdefault("DATABASE_OWNER_URL", f"postgres://{roles.owner}@{host}/{DATABASE_NAME}")
+    # Backups and drills (dbops) read with row security off and create scratch databases: the local superuser.
+    os.environ.setdefault("DATABASE_ADMIN_URL", f"postgres://postgres@{host}/{DATABASE_NAME}")
+    return f"postgres://{roles.app}@{host}/{DATABASE_NAME}"
 
 
 # Slow-query tooling on the embedded server, as in compose (docs/monitoring.md): pg_stat_statements for

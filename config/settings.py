@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "salons.tenancy.admin.AdminDatabaseScopeMiddleware",  # the admin's row-level-security scope
     "django.contrib.messages.middleware.MessageMiddleware",
     "salons.tenancy.admin_time.AdminTimeZoneMiddleware",  # admin pages on the salon's wall clock
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,6 +136,23 @@ TEMPLATES = [
 # timeouts per process role, read replicas from DATABASE_REPLICA_URLS behind config.db.routing.ReplicaRouter).
 DATABASES = {"default": db_wiring.primary_database(env)}
 DATABASE_POOLER = DATABASES["default"]["POOLER"]
+_db = DATABASES["default"]
+# Row-level security (salons/rls.py, docs/database-roles.md): the connection sends the salon scope as
+# transaction-local settings. Off only for a database without the policies (a benchmark's baseline).
+_db["ROW_LEVEL_SECURITY"] = env.bool("DB_ROW_LEVEL_SECURITY", default=True)
+# TLS to PostgreSQL: verify-full by default with DEBUG off and a non-local host (check --deploy warns otherwise).
+_db_local = not _db.get("HOST") or _db["HOST"].startswith("/") or _db["HOST"] in ("127.0.0.1", "localhost", "::1")
+DB_SSLMODE = env.str("DB_SSLMODE", default="prefer" if DEBUG or _db_local else "verify-full")
+DB_SSLROOTCERT = env.str("DB_SSLROOTCERT", default="")
+_db["OPTIONS"].setdefault("sslmode", DB_SSLMODE)
+if DB_SSLROOTCERT:
+    _db["OPTIONS"].setdefault("sslrootcert", DB_SSLROOTCERT)
+# Migrations and other DDL run as the owner role (dbops' migrate command switches to it); the app role owns nothing.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+DATABASE_READONLY_URL = env.str("DATABASE_READONLY_URL", default="")
+# Backups, restores and drills (dbops.connection.admin_dsn) read every table with row security off and create
+# databases: a superuser's URL (or a role with BYPASSRLS and CREATEDB). Empty: DATABASE_URL (works only without RLS).
+DATABASE_ADMIN_URL = env.str("DATABASE_ADMIN_URL", default="")
 DATABASE_DIRECT_PARAMS = db_wiring.direct_connection_params(env)
 DATABASES.update(db_wiring.replica_databases(env, DATABASES["default"]))
 DATABASE_ROUTERS = ["config.db.routing.ReplicaRouter"]

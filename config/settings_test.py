@@ -35,3 +35,9 @@ TEST_CELERY_KEY_PREFIX = f"{CACHE_KEY_PREFIX}-celery:"
 if not os.environ.get("CELERY_BROKER_URL"):
     CELERY_BROKER_URL = _broker_from_redis(redis_url_with_db(REDIS_URL, TEST_CELERY_REDIS_DB))
     CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": TEST_CELERY_KEY_PREFIX}
+
+# A test's setup runs across salons (conftest.py); the requests it makes must not inherit that.
+MIDDLEWARE = ["salons.rls.NoDatabaseScopeMiddleware", *MIDDLEWARE]  # noqa: F405
+# Test-only switch: CHAIRSIDE_TEST_ORM_FILTER=off removes the scoped manager's filter, so that the isolation suite
+# shows row-level security alone keeps salons apart (docs/database-roles.md).
+TENANCY_ORM_FILTER = os.environ.get("CHAIRSIDE_TEST_ORM_FILTER", "on") != "off"

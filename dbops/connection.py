@@ -1,14 +1,17 @@
 """The one place dbops' commands get their database connection from (backups, restores, drills).
 
-Today it is Django's ``DATABASES['default']``; once the owner role exists (separate DDL and runtime roles), point
-``admin_dsn`` at the owner and every backup, restore and drill follows. The role needs to read every table with row
-security off (a superuser, or ``BYPASSRLS``), and ``CREATEDB`` for restores and drills.
+It is ``DATABASE_ADMIN_URL`` when set, else Django's ``DATABASES['default']``. The app role is subject to forced
+row-level security and cannot create databases, so with the roles in place (docs/database-roles.md) the
+administrator URL is required: the role needs to read every table with row security off (a superuser, or
+``BYPASSRLS``), and ``CREATEDB`` for restores and drills.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import unquote
 
+import environ
 import psycopg
 from django.conf import settings
 
@@ -58,6 +61,10 @@ class Dsn:
 def admin_dsn(dbname: str | None = None) -> Dsn:
     """The connection dbops uses (see the module docstring); ``dbname`` overrides the database."""
     db = settings.DATABASES["default"]
+    if getattr(settings, "DATABASE_ADMIN_URL", ""):
+        db = environ.Env.db_url_config(settings.DATABASE_ADMIN_URL)
+        if str(db.get("HOST", "")).startswith("%2F"):
+            db["HOST"] = unquote(db["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
     options = db.get("OPTIONS") or {}
     return Dsn(
         dbname=dbname or db["NAME"],

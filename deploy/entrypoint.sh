@@ -21,6 +21,8 @@ case "$role" in
     # The webhook relay (LISTEN/NOTIFY + short poll); metrics on RELAY_METRICS_PORT for Prometheus.
     exec python manage.py webhooks_relay --metrics-addr 0.0.0.0 --metrics-port "${RELAY_METRICS_PORT:-9101}" "$@" ;;
   release)
+    # Roles and grants first (idempotent; only where an administrator URL is given), then DDL as the owner role.
+    if [ -n "${DATABASE_ADMIN_URL:-}" ]; then python manage.py db_roles; fi
     # BACKUP_BEFORE_MIGRATE=1: a backup (dump + manifest, no pruning) before the migrations; if it fails, nothing is
     # migrated (set -e). Restore it with `manage.py db_restore <folder> --target ...` (docs/database.md).
     if [ "${BACKUP_BEFORE_MIGRATE:-0}" = "1" ]; then

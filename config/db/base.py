@@ -14,8 +14,10 @@ import time
 from django.conf import settings
 from django_prometheus.db.backends.postgresql import base
 
+from salons.rls import RowLevelSecurityMixin
 
-class DatabaseWrapper(base.DatabaseWrapper):
+
+class DatabaseWrapper(RowLevelSecurityMixin, base.DatabaseWrapper):
     _last_request_end: float = 0.0
 
     def close_if_unusable_or_obsolete(self):

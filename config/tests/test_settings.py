@@ -42,7 +42,12 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_reports_no_issues_for_a_production_environment():
-    result = _manage("check", "--deploy", env=_production_env())
+    database = {  # TLS verified end to end and a separate owner role (dbops/checks.py); check does not connect
+        "DB_SSLMODE": "verify-full",
+        "DB_SSLROOTCERT": "/etc/chairside/postgres-ca.crt",
+        "DATABASE_OWNER_URL": "postgres://chairside_owner:secret@db.internal:5432/chairside",
+    }
+    result = _manage("check", "--deploy", env=_production_env(**database))
     assert result.returncode == 0, result.stderr
     # drf-spectacular builds the API schema here too: its W001/W002 warnings are issues of the view they name.
     assert "System check identified no issues" in result.stdout, result.stderr

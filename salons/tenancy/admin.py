@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from salons.models import ROLE_RANK, Membership, Role, Salon
+from salons.rls import all_salons, db_salons
 from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.admin_time import (
     SalonWallClockFormMixin,
@@ -284,3 +285,26 @@ class TenantInlineMixin(TenantAdminMixin):
 
 
 __all__ = ["TenantAdminMixin", "TenantInlineMixin", "admin", "member_salon_ids", "tenant_form"]
+
+
+class AdminDatabaseScopeMiddleware:
+    """The admin's database scope: superusers cross salons (``all_salons``, the escape hatch), staff users see their
+    own salons' rows only, even through a related object the admin loads without a filter; each change view then
+    narrows to its row's salon (``salon_scope``)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/admin/"):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return self.get_response(request)
+        if user.is_superuser:
+            with all_salons():
+                return self.get_response(request)
+        with all_salons():
+            salon_ids = member_salon_ids(request)
+        with db_salons(salon_ids):
+            return self.get_response(request)

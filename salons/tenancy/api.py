@@ -37,6 +37,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
 from salons.models import ROLE_RANK, ApiKeyScope, Membership, Role, Salon
+from salons.rls import _db_scope
 from salons.tenancy.scope import _current_salon, current_salon_or_none
 
 _SEALED = ("get_queryset", "initial", "dispatch")
@@ -82,10 +83,11 @@ class SalonScopedAPIView(GenericAPIView):
 
     # --- the scope -------------------------------------------------------------------------------------------
     def dispatch(self, request, *args, **kwargs):
-        token = _current_salon.set(None)
+        token, db_token = _current_salon.set(None), _db_scope.set(None)
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:
+            _db_scope.reset(db_token)
             _current_salon.reset(token)
 
     def initial(self, request, *args, **kwargs):
@@ -95,6 +97,7 @@ class SalonScopedAPIView(GenericAPIView):
             self.permission_denied(request)
         self.salon, self.caller_role = self._resolve_salon(request, kwargs.get(self.salon_url_kwarg))
         _current_salon.set(self.salon)
+        _db_scope.set(str(self.salon.pk))  # row-level security follows the scope (salons/rls.py)
         super().initial(request, *args, **kwargs)
 
     def _resolve_salon(self, request, salon_id) -> tuple[Salon, str]:

@@ -10,8 +10,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models.expressions import Expression
+
+from salons.rls import all_salons, db_salon
 
 if TYPE_CHECKING:
     from salons.models import Salon
@@ -30,7 +33,8 @@ def salon_scope(salon: Salon) -> Iterator[Salon]:
         raise ValueError("salon_scope needs a saved Salon")
     token = _current_salon.set(salon)
     try:
-        yield salon
+        with db_salon(salon.pk):  # the row-level-security setting follows the scope (salons/rls.py)
+            yield salon
     finally:
         _current_salon.reset(token)
 
@@ -67,10 +71,53 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """Default manager of tenant-owned models: filtered by the salon in scope; raises outside any scope."""
 
     def get_queryset(self) -> TenantQuerySet:
+        if not getattr(settings, "TENANCY_ORM_FILTER", True):
+            # Test-only switch (tests/isolation): row-level security alone must still keep other salons out.
+            return super().get_queryset()
         return super().get_queryset().filter(salon_id=CurrentSalonId())
 
 
-class AllSalonsManager(models.Manager.from_queryset(TenantQuerySet)):
+def _across_salons(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with all_salons():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class AllSalonsQuerySet(TenantQuerySet):
+    """Runs every query inside ``all_salons()``: the escape hatch crosses tenants in the database as well."""
+
+    _fetch_all = _across_salons(TenantQuerySet._fetch_all)
+    count = _across_salons(TenantQuerySet.count)
+    exists = _across_salons(TenantQuerySet.exists)
+    contains = _across_salons(TenantQuerySet.contains)
+    aggregate = _across_salons(TenantQuerySet.aggregate)
+    update = _across_salons(TenantQuerySet.update)
+    _update = _across_salons(TenantQuerySet._update)
+    delete = _across_salons(TenantQuerySet.delete)
+    _raw_delete = _across_salons(TenantQuerySet._raw_delete)
+    bulk_create = _across_salons(TenantQuerySet.bulk_create)
+    bulk_update = _across_salons(TenantQuerySet.bulk_update)
+    get_or_create = _across_salons(TenantQuerySet.get_or_create)
+    update_or_create = _across_salons(TenantQuerySet.update_or_create)
+    explain = _across_salons(TenantQuerySet.explain)
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
+        rows = super().iterator(chunk_size)
+        with all_salons():  # the query runs at the first row; the scope must not leak into the caller's loop body
+            first = next(rows, _END)
+        if first is _END:
+            return
+        yield first
+        yield from rows
+
+
+_END = object()
+
+
+class AllSalonsManager(models.Manager.from_queryset(AllSalonsQuerySet)):
     """Escape hatch: crosses tenants. Use it only where crossing is the point (webhook routing, admin, ops)."""
 
     def for_salons(self, salon_ids) -> TenantQuerySet:
@@ -101,7 +148,24 @@ class TenantModel(models.Model):
             self.salon = scoped
         elif scoped is not None and self.salon_id != scoped.pk:
             raise NoSalonInScope(f"refusing to write a {type(self).__name__} of another salon inside this scope")
+        if scoped is None:
+            # Outside any scope the object's own salon is the database scope of its write (row-level security).
+            with db_salon(self.salon_id):
+                super().save(*args, **kwargs)
+            return
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if _current_salon.get() is None:
+            with db_salon(self.salon_id):
+                return super().delete(*args, **kwargs)
+        return super().delete(*args, **kwargs)
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        if _current_salon.get() is None:
+            with db_salon(self.salon_id):
+                return super().refresh_from_db(*args, **kwargs)
+        return super().refresh_from_db(*args, **kwargs)
 
 
 def salon_task(func: Callable) -> Callable:

@@ -5,6 +5,10 @@ Prints three lines:
   BENCH availability_14d_10staff p50_ms=<x> p95_ms=<y> queries=<n>
   BENCH booking_race clients=32 created=<n> overlaps=<m>
   BENCH booking_create rps=<x>
+and, as the app role (row-level security only applies to roles that are not superusers), the same availability and
+creation with the tenant policies on against off, interleaved in one run (``--no-rls`` skips it):
+  BENCH bookings_rls availability_p50_ms on=<x> off=<y> ratio=<off/on>
+  BENCH bookings_rls booking_create_rps on=<x> off=<y> ratio=<on/off>
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=60, help="availability computations to time")
         parser.add_argument("--creates", type=int, default=300, help="bookings to create for the rps figure")
         parser.add_argument("--clients", type=int, default=32, help="racing clients (threads, own connections)")
+        parser.add_argument("--no-rls", action="store_true", help="skip the row-level security on/off comparison")
 
     def handle(self, *args, **options):
         settings_dict = connection.settings_dict
@@ -84,6 +89,72 @@ class Command(BaseCommand):
 
         rps = self._creates(world, options["creates"])
         self.stdout.write(f"BENCH booking_create rps={rps:.1f}")
+        if not options["no_rls"]:
+            self._rls_compare(world, options)
+
+    def _availability_p50(self, world: _World, runs: int) -> float:
+        from bookings.availability import available_slots
+        from salons.tenancy import salon_scope
+
+        start, end = world.tomorrow, world.tomorrow + timedelta(days=13)
+        timings = []
+        with salon_scope(world.salon):
+            available_slots(salon=world.salon, service=world.service, start_date=start, end_date=end)
+            for _ in range(runs):
+                began = clock.perf_counter()
+                available_slots(salon=world.salon, service=world.service, start_date=start, end_date=end)
+                timings.append((clock.perf_counter() - began) * 1000)
+        return statistics.median(timings)
+
+    def _rls_compare(self, world: _World, options) -> None:
+        """Availability and creation as the app role, with the tenant policies (and the connection's settings) on
+        against off, interleaved: on, off, on, off; the better of each mode's two rounds."""
+        import psycopg
+
+        from dbops.rls import set_enforced, tenant_tables
+        from dbops.roles import Roles, apply_roles
+        from salons.rls import rls_execute
+
+        settings_dict = connection.settings_dict
+        database = settings_dict["NAME"]
+        admin = {key: settings_dict.get(key) for key in ("USER", "PASSWORD")}
+        roles = Roles(owner=f"{database}_owner", app=f"{database}_app", passwords={f"{database}_app": "bench"})
+        params = {
+            "host": settings_dict.get("HOST") or None,
+            "port": settings_dict.get("PORT") or None,
+            "user": admin["USER"] or None,
+            "password": admin["PASSWORD"] or None,
+            "dbname": database,
+        }
+        results: dict[str, list[tuple[float, float]]] = {"on": [], "off": []}
+        with psycopg.connect(**params, autocommit=True) as admin_connection:
+            apply_roles(admin_connection.cursor(), database=database, roles=roles)
+            try:
+                for mode in ("on", "off", "on", "off"):
+                    set_enforced(admin_connection.cursor(), tenant_tables(), enforced=mode == "on")
+                    connection.close()
+                    settings_dict.update(USER=roles.app, PASSWORD="bench")
+                    if mode == "off":
+                        connection.execute_wrappers.remove(rls_execute)
+                    try:
+                        p50 = self._availability_p50(world, options["runs"])
+                        rps = self._creates(world, options["creates"])
+                    finally:
+                        if mode == "off":
+                            connection.execute_wrappers.insert(0, rls_execute)
+                        connection.close()
+                        settings_dict.update(admin)
+                    results[mode].append((p50, rps))
+            finally:
+                set_enforced(admin_connection.cursor(), tenant_tables(), enforced=True)
+        p50_on, p50_off = min(r[0] for r in results["on"]), min(r[0] for r in results["off"])
+        rps_on, rps_off = max(r[1] for r in results["on"]), max(r[1] for r in results["off"])
+        self.stdout.write(
+            f"BENCH bookings_rls availability_p50_ms on={p50_on:.2f} off={p50_off:.2f} ratio={p50_off / p50_on:.3f}"
+        )
+        self.stdout.write(
+            f"BENCH bookings_rls booking_create_rps on={rps_on:.1f} off={rps_off:.1f} ratio={rps_on / rps_off:.3f}"
+        )
 
     def _compute_ms(self, world: _World, start, end) -> float:
         from bookings.availability import Schedule, booking_window, local_day_bounds

@@ -21,6 +21,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from cryptography.fernet import Fernet
@@ -101,6 +102,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip-lag", action="store_true")
         parser.add_argument("--skip-ingest", action="store_true", help="Only the lag phase.")
         parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database for inspection.")
+        parser.add_argument(
+            "--rls-compare",
+            action="store_true",
+            help="Only the ingest, as the app role, with row-level security on and then off "
+            "(BENCH webhook_ingest_rls on=<rps> off=<rps> ratio=<on/off>).",
+        )
 
     def handle(self, *args, **options):
         self.options = options
@@ -118,6 +125,9 @@ class Command(BaseCommand):
             self.env = self._child_env()
             self._manage("migrate", "--noinput", "-v", "0")
             self._prepare_database()
+            if options["rls_compare"]:
+                self._rls_compare()
+                return
             self._start_gunicorn()
             if not options["skip_ingest"]:
                 self._measure_ingest()
@@ -246,6 +256,39 @@ class Command(BaseCommand):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
+    def _rls_compare(self) -> None:
+        """The ingest as the app role (RLS applies only to roles that are not superusers): policies and the
+        connection's settings on, then off; each mode in a fresh gunicorn."""
+        from dbops.rls import set_enforced, tenant_tables
+        from dbops.roles import Roles, apply_roles
+
+        app = f"{self.db_name}_app"[:63]
+        roles = Roles(owner=f"{self.db_name}_owner"[:63], app=app, passwords={app: "bench-" + BENCH_SECRET})
+        with self._scratch() as db:
+            apply_roles(db.cursor(), database=self.db_name, roles=roles)
+        base = urlsplit(sibling_database_url(self.db_name))
+        host = base.netloc.rsplit("@", 1)[-1]
+        credentials = f"{quote(app, safe='')}:{quote(roles.passwords[app], safe='')}"
+        app_url = urlunsplit(base._replace(netloc=f"{credentials}@{host}"))
+        self.env["DATABASE_URL"] = app_url
+        rps = {}
+        for mode in ("on", "off"):
+            with self._scratch() as db:
+                set_enforced(db.cursor(), tenant_tables(), enforced=mode == "on")
+            self.env["DB_ROW_LEVEL_SECURITY"] = "1" if mode == "on" else "0"
+            self._start_gunicorn()
+            try:
+                self._measure_ingest()
+                rps[mode] = self.last_ingest_rps
+            finally:
+                self._stop_processes()
+                self.processes = []
+        with self._scratch() as db:
+            set_enforced(db.cursor(), tenant_tables(), enforced=True)
+        self.stdout.write(
+            f"BENCH webhook_ingest_rls on={rps['on']:.0f} off={rps['off']:.0f} ratio={rps['on'] / rps['off']:.3f}"
+        )
+
     # --- phase 1: ingest throughput against the baseline ---------------------------------------------------------
     def _drive(self, path: str, lines: list[tuple[str, bytes]], duration: float) -> dict:
         if self.loadgen == "python":
@@ -311,6 +354,7 @@ class Command(BaseCommand):
             return sum(r["rps"] for r in results[name]) / len(results[name])
 
         rps, base, floor = mean_rps("webhook"), mean_rps("baseline"), mean_rps("floor")
+        self.last_ingest_rps = rps
         p99 = max(r["p99_ms"] for r in results["webhook"])
         self.stdout.write(
             f"BENCH webhook_ingest rps={rps:.0f} p99_ms={p99:.1f} baseline_rps={base:.0f} ratio={rps / base:.2f}"
