@@ -19,6 +19,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
 
 MAX_JSON_DEPTH = 32
 EARLIEST_DATE = date(1900, 1, 1)
@@ -143,6 +144,9 @@ class ApiJSONErrorsMiddleware:
                     {name.replace("\x00", "") or "query": ["NUL characters (\\u0000) are not allowed."]}, status=400
                 )
         response = self.get_response(request)
+        # DRF's own answers are already negotiated (JSON, or the browsable API's HTML for a browser that asked).
+        if isinstance(response, Response):
+            return response
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             payload = {"detail": _detail_for(response.status_code), "code": _code_for(response.status_code)}
             json_response = JsonResponse(payload, status=response.status_code)
