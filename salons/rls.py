@@ -22,6 +22,7 @@ greppable, and it is what webhook routing, beat sweepers, the superuser admin an
 from __future__ import annotations
 
 import contextvars
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -92,6 +93,12 @@ def db_scope() -> tuple[str, str]:
     return (value, "off")
 
 
+_OUTSIDE_TRANSACTIONS = re.compile(
+    r"^\s*(?:(?:CREATE|DROP|REINDEX)\b[^;]*\bCONCURRENTLY\b|VACUUM\b|(?:CREATE|DROP|ALTER)\s+DATABASE\b|ALTER\s+SYSTEM\b)",
+    re.IGNORECASE,
+)
+
+
 def rls_execute(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     """Execute wrapper: run the statement with the database scope's settings, transaction-locally."""
     if sql.startswith(_TRANSACTION_CONTROL):  # savepoints: nothing to filter, and maybe an aborted transaction
@@ -103,6 +110,10 @@ def rls_execute(execute: Any, sql: str, params: Any, many: bool, context: dict[s
         if db.rls_applied == want:
             return execute(sql, params, many, context)
     elif want == NO_SCOPE and not db.rls_session_dirty:
+        return execute(sql, params, many, context)
+    if not in_transaction and _OUTSIDE_TRANSACTIONS.search(sql):
+        # CREATE/DROP INDEX CONCURRENTLY, VACUUM, CREATE DATABASE ...: refused inside a pipeline's implicit
+        # transaction, and they read no rows through the policies, so they run without the scope.
         return execute(sql, params, many, context)
     raw = db.connection
     if isinstance(getattr(context["cursor"], "cursor", None), psycopg.ServerCursor):
