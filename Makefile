@@ -3,6 +3,8 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist processes for make test (the suite is isolated per worker: own test database, cache prefix, broker keys)
+TEST_WORKERS ?= 2
 
 .PHONY: venv run test lint fmt migrate demo clean-data
 
@@ -18,7 +20,7 @@ run: venv
 	$(BIN)/python manage.py run_local
 
 test: venv
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
