@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from django.db import connections
 
 from dbops.cluster import Cluster, pg_bin
+from dbops.roles import Roles, apply_roles
 
 # Column attribute options (``ALTER COLUMN .. SET (..)``) are never ours: some servers add private ones that another
 # build refuses.
@@ -64,3 +65,15 @@ def django_on(cluster: Cluster, dbname: str) -> Iterator[None]:
         default.close()
         default.settings_dict.clear()
         default.settings_dict.update(saved)
+
+
+def app_role_on(cluster: Cluster, dbname: str) -> None:
+    """The suite's database role (the test database's app role: no superuser, under row-level security) on the
+    throwaway ``cluster``, with its rights on ``dbname``: the app talks to the pair as it does to the test database.
+
+    Roles are cluster-wide and WAL-logged: the replica gets the role (and its password) from the primary."""
+    django_settings = connections["default"].settings_dict
+    app = django_settings["USER"]
+    roles = Roles(owner=f"{dbname}_owner", app=app, passwords={app: django_settings["PASSWORD"]})
+    with cluster.connect(dbname=dbname) as admin:
+        apply_roles(admin.cursor(), database=dbname, roles=roles)

@@ -17,7 +17,7 @@ from config.db.routing import PIN_COOKIE, ReplicaPinMiddleware, end_life, replic
 from dbops.replication import throwaway_pair, wait_for_replay
 from salons.models import Salon
 from salons.tests.factories import SalonFactory
-from tests.clusters import copy_test_schema, django_on
+from tests.clusters import app_role_on, copy_test_schema, django_on
 
 # Not wrapped in a test transaction: the tests point the default connection at the pair's primary.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +30,7 @@ def pair(django_db_setup, django_db_blocker):
     """Primary + replica holding the test database's schema (dumped from it, so it is always the current one)."""
     with django_db_blocker.unblock(), throwaway_pair() as (primary, replica):
         copy_test_schema(primary, DBNAME)
+        app_role_on(primary, DBNAME)
         wait_for_replay(primary, replica)
         yield primary, replica
 

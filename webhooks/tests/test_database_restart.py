@@ -21,7 +21,7 @@ from bookings.tests.factories import ServiceFactory, staff_with_hours
 from dbops.cluster import throwaway_cluster
 from messaging.models import Message
 from salons.tests.factories import CustomerFactory, MembershipFactory, SalonFactory
-from tests.clusters import copy_test_schema, django_on
+from tests.clusters import app_role_on, copy_test_schema, django_on
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
@@ -51,6 +51,7 @@ def _no_assistant(monkeypatch):
 def restartable(django_db_blocker):
     with django_db_blocker.unblock(), throwaway_cluster(settings={"fsync": "on"}) as cluster:
         copy_test_schema(cluster, DBNAME)
+        app_role_on(cluster, DBNAME)
         with django_on(cluster, DBNAME):
             yield cluster
 

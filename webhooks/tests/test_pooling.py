@@ -19,9 +19,12 @@ def _no_assistant(monkeypatch):
     monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
 
 
-def _other_client(bouncer, dbname: str) -> tuple[int, str, str]:
-    """Another application's transaction through the same pooler: its server pid and how it would commit."""
-    with psycopg.connect(host="127.0.0.1", port=bouncer.port, user="postgres", dbname=dbname) as conn:
+def _other_client(bouncer, dbname: str, user: str) -> tuple[int, str, str]:
+    """Another application's transaction through the same pooler: its server pid and how it would commit.
+
+    It logs in as the same user as the relay (the test database's app role): PgBouncer pools server connections per
+    database and user, so only then can it be handed the relay's server connection."""
+    with psycopg.connect(host="127.0.0.1", port=bouncer.port, user=user, dbname=dbname) as conn:
         pid, setting = conn.execute("SELECT pg_backend_pid(), current_setting('synchronous_commit')").fetchone()
         level = conn.execute("SHOW synchronous_commit").fetchone()[0]
         conn.commit()
@@ -40,16 +43,16 @@ def test_relay_drain_never_leaks_asynchronous_commit_to_another_client_on_the_sa
     for number in range(3):
         payload = payload_of(messages_change(messages=[text_message(f"wamid.POOL{number}")]))
         assert post_signed(body_of(payload)).status_code == 200
-    dbname = connection.settings_dict["NAME"]
+    dbname, user = connection.settings_dict["NAME"], connection.settings_dict["USER"]
     bouncer = pgbouncer(pool_size=1)  # one server connection: the relay and the other client take turns on it
     seen = []
     real_process_batch = relay._process_batch
 
     def process_batch_while_another_client_commits(claimed):
         # Between the relay's claim and its processing transactions: the server connection is free for others.
-        seen.append(_other_client(bouncer, dbname))
+        seen.append(_other_client(bouncer, dbname, user))
         done = real_process_batch(claimed)
-        seen.append(_other_client(bouncer, dbname))
+        seen.append(_other_client(bouncer, dbname, user))
         return done
 
     monkeypatch.setattr(relay, "_process_batch", process_batch_while_another_client_commits)
