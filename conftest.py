@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -12,6 +11,7 @@ from django.core.cache import cache
 from django.db import connections
 from rest_framework.test import APIClient
 
+from config.db.urls import database_url
 from dbops.rls import set_enforced, tenant_tables
 from dbops.roles import Roles, apply_roles
 from salons.models import Role
@@ -28,16 +28,6 @@ def roles_for_test_database(database: str) -> Roles:
     """The owner, app and read-only roles of one test database (roles are server-wide: named after the database)."""
     names = {"owner": f"{database}_owner", "app": f"{database}_app", "readonly": f"{database}_ro"}
     return Roles(**names, passwords=dict.fromkeys(names.values(), TEST_ROLE_PASSWORD))
-
-
-def admin_url(settings_dict: dict) -> str:
-    """A postgres:// URL of the configured (administrator) connection of a database alias."""
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = quote(settings_dict.get("HOST") or "", safe="")
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +62,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             saved[alias] = {key: connection.settings_dict.get(key) for key in ("USER", "PASSWORD")}
             if alias == "default":
                 # Backups, restores and drills (dbops.connection.admin_dsn) keep the administrator, as in production.
-                django_settings.DATABASE_ADMIN_URL = admin_url(settings_dict)
+                django_settings.DATABASE_ADMIN_URL = database_url(settings_dict, database)
             connection.close()
             connection.settings_dict.update(USER=roles.app, PASSWORD=TEST_ROLE_PASSWORD)
     yield

@@ -251,11 +251,16 @@ def dead_tuples(cursor, *, limit: int) -> list[dict[str, Any]]:
 
 def health_report(cursor, *, limit: int = 15, long_seconds: float = 60) -> dict[str, Any]:
     """Everything ``db_health`` shows, as one JSON-ready dict."""
-    cursor.execute("SELECT current_database(), version()")
-    database, version = cursor.fetchone()
+    cursor.execute(
+        "SELECT current_database(), version(), current_user, pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')"
+    )
+    database, version, user, sees_all_sessions = cursor.fetchone()
     return {
         "database": database,
         "server_version": version,
+        "user": user,
+        # Without pg_read_all_stats (or superuser) other roles' sessions show no query, state or timings.
+        "sees_all_sessions": sees_all_sessions,
         "connection_limit": connection_limit(cursor),
         "connections_by_state": connections_by_state(cursor),
         "long_transactions": long_transactions(cursor, min_seconds=long_seconds),
@@ -275,14 +280,28 @@ SLOW_ORDER = {"total": "total_exec_time", "mean": "mean_exec_time", "calls": "ca
 
 
 def stat_statements_ready(cursor, *, create: bool = True) -> None:
-    """Raise StatStatementsUnavailable, saying what to do, unless pg_stat_statements can be read here."""
-    cursor.execute("SELECT current_setting('shared_preload_libraries')")
-    preload = cursor.fetchone()[0] or ""
-    if "pg_stat_statements" not in [part.strip() for part in preload.split(",")]:
+    """Raise StatStatementsUnavailable, saying what to do, unless pg_stat_statements can be read here.
+
+    Only superusers and members of pg_read_all_settings may read ``shared_preload_libraries``; another role (the app
+    role, when no DATABASE_ADMIN_URL is set) is told whether the library is loaded by the setting it defines when
+    loaded (``pg_stat_statements.max``), checked without raising (a failed statement would end the transaction)."""
+    cursor.execute(
+        "SELECT pg_has_role(current_user, 'pg_read_all_settings', 'USAGE'),"
+        " current_setting('pg_stat_statements.max', true) IS NOT NULL"
+    )
+    can_read_settings, defines_settings = cursor.fetchone()
+    if can_read_settings:
+        cursor.execute("SELECT current_setting('shared_preload_libraries')")
+        preload = cursor.fetchone()[0] or ""
+        loaded = "pg_stat_statements" in [part.strip() for part in preload.split(",")]
+        now = f"now: '{preload}'"
+    else:
+        loaded = defines_settings
+        now = "this role may not read it: set DATABASE_ADMIN_URL or GRANT pg_read_all_settings"
+    if not loaded:
         raise StatStatementsUnavailable(
-            "pg_stat_statements is not loaded: add it to shared_preload_libraries "
-            f"(now: '{preload}') and restart PostgreSQL; then run CREATE EXTENSION pg_stat_statements. "
-            "See docs/monitoring.md."
+            f"pg_stat_statements is not loaded: add it to shared_preload_libraries ({now}) "
+            "and restart PostgreSQL; then run CREATE EXTENSION pg_stat_statements. See docs/monitoring.md."
         )
     cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'")
     if cursor.fetchone():

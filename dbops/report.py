@@ -7,14 +7,27 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
-from django.db import connections
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from dbops.connection import admin_dsn
 
 
 @contextlib.contextmanager
 def database_cursor(*, alias: str = "default", url: str | None = None) -> Iterator[Any]:
-    """A cursor on Django's connection ``alias``, or on ``url`` (another server: a replica, a drill cluster)."""
+    """A cursor for server-wide statistics: on ``url`` (another server: a replica, a drill cluster), else for the
+    default alias on the administrator connection (``DATABASE_ADMIN_URL``, dbops.connection.admin_dsn) when one is
+    configured, else on Django's connection ``alias``.
+
+    The app role sees only its own sessions' queries in pg_stat_activity and pg_stat_statements, and may not read
+    server settings such as ``shared_preload_libraries``; the administrator sees them all. Without an administrator
+    URL the commands still run as the app role and show what that role may see."""
     if url:
         with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cursor:
+            yield cursor
+        return
+    if alias == DEFAULT_DB_ALIAS and getattr(settings, "DATABASE_ADMIN_URL", ""):
+        with admin_dsn().connect() as conn, conn.cursor() as cursor:
             yield cursor
         return
     with connections[alias].cursor() as cursor:

@@ -12,23 +12,30 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from dbops.connection import admin_dsn
+
 pytestmark = pytest.mark.django_db
 
 
-def _connect() -> psycopg.Connection:
+def _connect_as_app() -> psycopg.Connection:
+    """A session of the app role (the suite's Django connection role: no DDL, row-level security)."""
     params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
     return psycopg.connect(
         **{k: v for k, v in params.items() if k in {"dbname", "host", "port", "user", "password"}}, autocommit=True
     )
 
 
+def _connect_as_admin() -> psycopg.Connection:
+    """A session of the administrator (DATABASE_ADMIN_URL): the one that may create tables in the test database."""
+    return admin_dsn().connect()
+
+
 @pytest.fixture
 def scratch_table():
-    """A committed table (visible to other sessions), dropped afterwards."""
+    """A committed table (visible to other sessions) created by the administrator, readable by the app role, dropped
+    afterwards."""
     name = f"obs_health_{uuid.uuid4().hex[:8]}"
-    with _connect() as conn:
+    with _connect_as_admin() as conn:
         conn.execute(
             f"CREATE TABLE {name} (id bigint PRIMARY KEY, salon int NOT NULL, created int NOT NULL)"
             " WITH (autovacuum_enabled = false)"
@@ -40,8 +47,9 @@ def scratch_table():
         conn.execute(f"INSERT INTO {name} SELECT g, g % 10, g FROM generate_series(1, 1000) g")
         conn.execute(f"DELETE FROM {name} WHERE id <= 300")
         conn.execute(f"ANALYZE {name}")
+        conn.execute(f'GRANT SELECT ON {name} TO "{connection.settings_dict["USER"]}"')
     yield name
-    with _connect() as conn:
+    with _connect_as_admin() as conn:
         conn.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -77,8 +85,10 @@ def test_db_health_lists_sizes_unused_indexes_and_dead_tuples(scratch_table):
 
 
 def test_db_health_shows_a_long_transaction_and_who_blocks_a_lock_wait(scratch_table):
-    holder = _connect()
-    waiter = _connect()
+    # A migration (the administrator) holds the lock, a request of the app role waits: db_health, on the
+    # administrator connection, sees both roles' sessions with their queries.
+    holder = _connect_as_admin()
+    waiter = _connect_as_app()
     try:
         holder.execute("BEGIN")
         holder.execute(f"LOCK TABLE {scratch_table} IN ACCESS EXCLUSIVE MODE")
@@ -87,7 +97,7 @@ def test_db_health_shows_a_long_transaction_and_who_blocks_a_lock_wait(scratch_t
         waiter.execute("SET lock_timeout = '60s'")
         blocked = threading.Thread(target=lambda: waiter.execute(f"SELECT count(*) FROM {scratch_table}"))
         blocked.start()
-        with _connect() as probe:
+        with _connect_as_admin() as probe:
             for _ in range(600):  # until the waiter is seen waiting (bounded, not a timing assertion)
                 row = probe.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [waiter_pid])
                 if row.fetchone() == ("Lock",):
@@ -97,8 +107,10 @@ def test_db_health_shows_a_long_transaction_and_who_blocks_a_lock_wait(scratch_t
         waits = {row["waiting_pid"]: row for row in report["lock_waits"]}
         assert waits[waiter_pid]["blocked_by"] == [holder_pid]
         assert scratch_table in waits[waiter_pid]["waiting_query"]
+        assert waits[waiter_pid]["blocker_query"].startswith("LOCK TABLE")
         long = {row["pid"]: row for row in report["long_transactions"]}
         assert long[holder_pid]["state"] == "idle in transaction"
+        assert long[holder_pid]["user"] == admin_dsn().user
         holder.execute("ROLLBACK")
         blocked.join(timeout=60)
     finally:
@@ -121,3 +133,26 @@ def test_db_health_prints_readable_sections_on_a_terminal(scratch_table):
     ):
         assert heading in text
     assert f"{scratch_table}_salon" in text
+
+
+def test_db_health_runs_on_the_administrator_connection_when_one_is_configured(scratch_table):
+    report = _report()
+    assert report["user"] == admin_dsn().user != connection.settings_dict["USER"]
+    assert report["sees_all_sessions"] is True
+
+
+def test_db_health_without_an_administrator_url_shows_what_the_app_role_may_see(scratch_table, settings):
+    settings.DATABASE_ADMIN_URL = ""
+    with _connect_as_admin() as other:  # another role's session: listed, without its query
+        other.execute("SELECT 1")
+        report = _report()
+        assert report["user"] == connection.settings_dict["USER"]
+        assert report["sees_all_sessions"] is False
+        tables = {row["table"]: row for row in report["table_sizes"]}
+        assert tables[scratch_table]["indexes"] == 5
+        redundant = {row["index"]: row for row in report["redundant_indexes"]}
+        assert redundant[f"{scratch_table}_salon"]["covered_by"] == f"{scratch_table}_salon_created"
+        assert report["connection_limit"]["client_connections"] >= 2
+    out = io.StringIO()
+    call_command("db_health", stdout=out)
+    assert "GRANT pg_read_all_stats" in out.getvalue()

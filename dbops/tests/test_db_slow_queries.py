@@ -64,3 +64,24 @@ def test_slow_queries_says_how_to_enable_pg_stat_statements_when_it_is_not_loade
     assert error.value.returncode == 2
     assert "shared_preload_libraries" in str(error.value)
     assert "CREATE EXTENSION pg_stat_statements" in str(error.value)
+
+
+def test_slow_queries_runs_as_a_role_that_may_not_read_server_settings(stat_statements_cluster):
+    """The app role without DATABASE_ADMIN_URL: no pg_read_all_settings, so shared_preload_libraries is unreadable;
+    the command still finds pg_stat_statements loaded and lists what the role may see."""
+    stat_statements_cluster.execute("DROP ROLE IF EXISTS plain_app")
+    stat_statements_cluster.execute("CREATE ROLE plain_app LOGIN")
+    with stat_statements_cluster.connect(user="plain_app") as conn:
+        conn.execute("SELECT pg_sleep(0.01) AS plain_app_marker")
+    rows = json.loads(_slow("--database-url", stat_statements_cluster.url(user="plain_app"), "--json"))
+    assert any("plain_app_marker" in row["query"] for row in rows)
+
+
+def test_slow_queries_tells_a_role_that_may_not_read_server_settings_how_to_check():
+    with throwaway_cluster(prefix="chairside-nopgss-") as cluster:
+        cluster.execute("CREATE ROLE plain_app LOGIN")
+        with pytest.raises(CommandError) as error:
+            _slow("--database-url", cluster.url(user="plain_app"))
+    assert error.value.returncode == 2
+    assert "pg_stat_statements is not loaded" in str(error.value)
+    assert "DATABASE_ADMIN_URL" in str(error.value)

@@ -7,15 +7,17 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from bookings.selectors import booking_list_queryset, customer_booking_history
+from dbops.connection import admin_dsn
 from messaging.models import Conversation, Message
 from messaging.selectors import conversation_list, conversation_messages
 from salons.models import Customer, Salon, SalonDailyStats
@@ -82,20 +84,34 @@ def test_high_churn_tables_carry_their_autovacuum_settings():
 # -- plans on bench_seed --scale 1 data ------------------------------------------------------------------------------
 
 
+def _admin_url(dbname: str) -> str:
+    """The administrator's URL (DATABASE_ADMIN_URL) for another database on the same server."""
+    return urlunsplit(urlsplit(settings.DATABASE_ADMIN_URL)._replace(path=f"/{dbname}"))
+
+
 @pytest.fixture(scope="module")
 def bench_s1(django_db_blocker):
-    """A sibling database loaded by ``bench_seed --scale 1`` (migrations, COPY, VACUUM ANALYZE), dropped after."""
-    with django_db_blocker.unblock():
-        name = f"{connection.settings_dict['NAME']}_plans_s1"[:63]
-        bench.recreate_database(name)
-        bench.run_child(["bench_seed", "--scale", "1"], bench.child_env(name))
-        params = {k: v for k, v in connection.get_connection_params().items() if k not in ("cursor_factory", "context")}
-    conn = psycopg.connect(**{**params, "dbname": name}, autocommit=True)
+    """A sibling database loaded by ``bench_seed --scale 1`` (migrations, COPY, VACUUM ANALYZE), dropped after.
+
+    The suite's Django connection is the app role, which may neither create databases nor run DDL: the database is
+    created, seeded (the child's DATABASE_URL) and read by the administrator, as before the roles."""
+    name = f"{connection.settings_dict['NAME']}_plans_s1"[:63]
+    with django_db_blocker.unblock(), admin_dsn().connect(dbname="postgres") as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = {
+        **bench.child_env(name),
+        "DATABASE_URL": _admin_url(name),
+        "DATABASE_OWNER_URL": "",
+        "DATABASE_ADMIN_URL": "",
+    }
+    bench.run_child(["bench_seed", "--scale", "1"], env)
+    conn = admin_dsn().connect(dbname=name)
     try:
         yield conn
     finally:
         conn.close()
-        with django_db_blocker.unblock(), psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+        with django_db_blocker.unblock(), admin_dsn().connect(dbname="postgres") as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -13,13 +13,15 @@ import subprocess
 import sys
 import uuid
 
+import environ
 import psycopg
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
-from config.db.urls import sibling_database_url
+from config.db.urls import database_url, sibling_database_url
+from dbops.connection import admin_dsn
 
 CHILD_FLAG = "CHAIRSIDE_BENCH_CHILD"
 RESULT_PREFIX = "BENCHJSON "
@@ -30,8 +32,19 @@ def bench_db_name(scale: int) -> str:
 
 
 def _admin() -> psycopg.Connection:
+    """Creates and drops bench databases: the administrator when one is configured (the app role cannot)."""
+    if settings.DATABASE_ADMIN_URL:
+        return admin_dsn().connect(dbname="postgres")
     params = {k: v for k, v in connection.get_connection_params().items() if k not in ("cursor_factory", "context")}
     return psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True)
+
+
+def bench_database_url(name: str) -> str:
+    """The child's ``DATABASE_URL``: a bench database is a scratch database of the administrator's (it migrates and
+    seeds it), or of the configured role when no administrator is configured."""
+    if settings.DATABASE_ADMIN_URL:
+        return database_url(environ.Env.db_url_config(settings.DATABASE_ADMIN_URL), name)
+    return sibling_database_url(name)
 
 
 def database_exists(name: str) -> bool:
@@ -48,10 +61,11 @@ def recreate_database(name: str) -> None:
 def child_env(db_name: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("TEST_DATABASE_NAME", None)
+    env.pop("DATABASE_OWNER_URL", None)  # the bench database has no roles: the child migrates as its own user
     env.update(
         {
             CHILD_FLAG: "1",
-            "DATABASE_URL": sibling_database_url(db_name),
+            "DATABASE_URL": bench_database_url(db_name),
             "REDIS_URL": settings.REDIS_URL,
             "CACHE_KEY_PREFIX": f"{db_name}-{uuid.uuid4().hex[:6]}",  # cached stats never leak between runs
             "CHAIRSIDE_NO_EMBEDDED": "1",

@@ -138,9 +138,12 @@ def test_a_new_invitation_replaces_the_open_one(salon, owner, mailoutbox, django
         ("twice@example.com", "pending"),
         ("twice@example.com", "revoked"),
     ]
-    assert Client().post(
-        ACCEPT, {"token": _token_from(mailoutbox[0]), "password": "x"}, content_type="application/json"
-    ).status_code == 400
+    assert (
+        Client()
+        .post(ACCEPT, {"token": _token_from(mailoutbox[0]), "password": "x"}, content_type="application/json")
+        .status_code
+        == 400
+    )
 
 
 def test_the_link_page_creates_the_account_and_logs_in(salon):

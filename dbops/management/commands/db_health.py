@@ -37,7 +37,14 @@ class Command(BaseCommand):
         limit = report["connection_limit"]
         ratio = report["cache_hit_ratio"]
         out = [
-            f"Database {report['database']}: {report['server_version'].split(' on ')[0]}",
+            f"Database {report['database']}: {report['server_version'].split(' on ')[0]}, as {report['user']}",
+        ]
+        if not report["sees_all_sessions"]:
+            out.append(
+                "  (this role sees other roles' sessions without query, state or timings: set DATABASE_ADMIN_URL, "
+                "or GRANT pg_read_all_stats to it)"
+            )
+        out += [
             "",
             f"== Connections: {limit['client_connections']} clients of max_connections {limit['max_connections']} "
             f"({limit['reserved']} reserved)",
