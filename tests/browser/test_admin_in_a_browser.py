@@ -6,7 +6,6 @@ widgets) is exactly what these pin. Screenshots of every page visited go to ``.d
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import datetime, time, timedelta
 
@@ -150,11 +149,6 @@ def test_the_superuser_overview_headers_are_one_line_each(admin_ui):
     assert row.find_elements(By.TAG_NAME, "td")[1].text == "1"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("drf_spectacular_sidecar") is None,
-    reason="/api/docs/ loads Swagger UI from a CDN until the branch serving it locally with drf-spectacular-sidecar "
-    "(issue 12, item 8) is merged; unskip then",
-)
 def test_the_api_docs_show_the_operations(admin_ui):
     admin_ui.open("/api/docs/")
     WebDriverWait(admin_ui.browser, WAIT_SECONDS).until(
