@@ -41,46 +41,34 @@ _db_scope: contextvars.ContextVar[str | None] = contextvars.ContextVar("chairsid
 
 
 @contextmanager
-def all_salons() -> Iterator[None]:
+def _database_scope(value: str | None) -> Iterator[None]:
+    token = _db_scope.set(value)
+    try:
+        yield
+    finally:
+        _db_scope.reset(token)
+
+
+def all_salons():
     """Cross tenants in the database too: the ONE escape hatch of row-level security. Use it only where crossing is
     the point (webhook routing, beat sweepers, the superuser admin, operators' commands); ``salon_scope`` inside it
     narrows again."""
-    token = _db_scope.set(ALL_SALONS)
-    try:
-        yield
-    finally:
-        _db_scope.reset(token)
+    return _database_scope(ALL_SALONS)
 
 
-@contextmanager
-def db_salon(salon_id: uuid.UUID | str | None) -> Iterator[None]:
+def db_salon(salon_id: uuid.UUID | str | None):
     """The database scope of one salon (``salon_scope`` uses it; so does writing an object whose salon is set)."""
-    token = _db_scope.set(None if salon_id is None else str(salon_id))
-    try:
-        yield
-    finally:
-        _db_scope.reset(token)
+    return _database_scope(None if salon_id is None else str(salon_id))
 
 
-@contextmanager
-def db_salons(salon_ids: Iterable[uuid.UUID | str]) -> Iterator[None]:
+def db_salons(salon_ids: Iterable[uuid.UUID | str]):
     """The database scope of a few salons (a staff user's salons in the admin); none at all if empty."""
-    value = ",".join(str(uuid.UUID(str(salon_id))) for salon_id in salon_ids)
-    token = _db_scope.set(value or None)
-    try:
-        yield
-    finally:
-        _db_scope.reset(token)
+    return _database_scope(",".join(str(uuid.UUID(str(salon_id))) for salon_id in salon_ids) or None)
 
 
-@contextmanager
-def no_db_scope() -> Iterator[None]:
+def no_db_scope():
     """No database scope: tenant tables show no rows (entry points such as a request start here)."""
-    token = _db_scope.set(None)
-    try:
-        yield
-    finally:
-        _db_scope.reset(token)
+    return _database_scope(None)
 
 
 def db_scope() -> tuple[str, str]:
