@@ -6,7 +6,7 @@ import contextvars
 import functools
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -148,24 +148,21 @@ class TenantModel(models.Model):
             self.salon = scoped
         elif scoped is not None and self.salon_id != scoped.pk:
             raise NoSalonInScope(f"refusing to write a {type(self).__name__} of another salon inside this scope")
-        if scoped is None:
-            # Outside any scope the object's own salon is the database scope of its write (row-level security).
-            with db_salon(self.salon_id):
-                super().save(*args, **kwargs)
-            return
-        super().save(*args, **kwargs)
+        with self._own_database_scope():
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if _current_salon.get() is None:
-            with db_salon(self.salon_id):
-                return super().delete(*args, **kwargs)
-        return super().delete(*args, **kwargs)
+        with self._own_database_scope():
+            return super().delete(*args, **kwargs)
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        if _current_salon.get() is None:
-            with db_salon(self.salon_id):
-                return super().refresh_from_db(*args, **kwargs)
-        return super().refresh_from_db(*args, **kwargs)
+        with self._own_database_scope():
+            return super().refresh_from_db(*args, **kwargs)
+
+    def _own_database_scope(self) -> AbstractContextManager:
+        """Outside any salon scope, the object's own salon is the database scope of its write or reload (row-level
+        security); inside one, the scope already is that salon (``save`` refuses another's)."""
+        return db_salon(self.salon_id) if _current_salon.get() is None else nullcontext()
 
 
 def salon_task(func: Callable) -> Callable:
