@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.servers import running_gunicorn
+
 BASE_DIR = Path(settings.BASE_DIR)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -33,34 +23,8 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def gunicorn(tmp_path):
     """gunicorn with 2 workers that each serve at most 5 requests before being replaced."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_MAX_REQUESTS": "5",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=BASE_DIR, env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if _get(f"{base}/healthz")[0] == 200:
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"gunicorn did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.3)
-    yield base, tmp_path
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    log.close()
+    with running_gunicorn(tmp_path, workers=2, GUNICORN_MAX_REQUESTS="5") as base:
+        yield base, tmp_path
 
 
 def test_metrics_add_up_across_workers_and_restarts_and_access_lines_are_json(gunicorn):

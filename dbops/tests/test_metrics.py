@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-
 from dbops import metrics
-from dbops.cluster import free_port
+from tests.servers import running_gunicorn
 
 
 def _write_manifest(backup_dir: Path, finished: datetime, size: int, name: str) -> None:
@@ -50,37 +42,7 @@ def test_metrics_under_gunicorn_workers_show_the_last_backup(tmp_path):
     backup_dir = tmp_path / "backups"
     finished = datetime(2026, 11, 30, 2, 0, 5, tzinfo=UTC)
     _write_manifest(backup_dir, finished, 4242, "chairside-20261130T020000Z")
-    port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "BACKUP_DIR": str(backup_dir),
-    }
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                text = _get(f"http://127.0.0.1:{port}/metrics")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"gunicorn did not start:\n{log.read()[-3000:]}")
-                time.sleep(0.3)
-        assert _value(text, "chairside_backup_last_success_timestamp_seconds") == finished.timestamp()
-        assert _value(text, "chairside_backup_size_bytes") == 4242
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        log.close()
+    with running_gunicorn(tmp_path, workers=2, BACKUP_DIR=str(backup_dir)) as base:
+        text = _get(f"{base}/metrics")
+    assert _value(text, "chairside_backup_last_success_timestamp_seconds") == finished.timestamp()
+    assert _value(text, "chairside_backup_size_bytes") == 4242

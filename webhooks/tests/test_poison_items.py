@@ -3,7 +3,9 @@ timestamp beyond any calendar) are marked invalid once with the reason; the rest
 
 from __future__ import annotations
 
+import http.client
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -12,6 +14,7 @@ from messaging.models import Message
 from salons.models import Customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
+from tests.servers import running_gunicorn
 from webhooks.models import EventStatus, ItemStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
@@ -239,53 +242,9 @@ def test_a_chunked_post_over_the_size_limit_or_wrongly_signed_is_refused(fixture
 
 def test_gunicorn_serves_a_chunked_signed_post_end_to_end(transactional_db, tmp_path):
     """The real server: an HTTP/1.1 POST in chunks (no Content-Length) reaches the fast path whole and is stored."""
-    import http.client
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from django.conf import settings
-    from django.db import connection
-
-    from dbops.cluster import free_port
-
-    port = free_port()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "WHATSAPP_APP_SECRETS": SECRET,
-    }
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
     body = fixture_body("inbound_text.body")
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                http_connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                http_connection.request("GET", "/healthz")
-                if http_connection.getresponse().status == 200:
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"gunicorn did not start:\n{log.read()[-3000:]}")
-                time.sleep(0.3)
-        http_connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    with running_gunicorn(tmp_path, test_database=True, WHATSAPP_APP_SECRETS=SECRET) as base:
+        http_connection = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=10)
         # An iterable body with encode_chunked: http.client sends Transfer-Encoding: chunked and no Content-Length.
         chunks = [body[:50], body[50:51], body[51:]]
         http_connection.request(
@@ -297,8 +256,4 @@ def test_gunicorn_serves_a_chunked_signed_post_end_to_end(transactional_db, tmp_
         )
         response = http_connection.getresponse()
         assert response.status == 200, response.read()
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        log.close()
     assert WebhookEvent.objects.get().body_bytes == body
