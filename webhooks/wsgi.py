@@ -21,7 +21,9 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import close_old_connections
+
+from config.db.unavailable import database_unavailable
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -51,14 +53,15 @@ class WebhookFastPath:
         close_old_connections()  # what request_started does for the database
         try:
             status, text = self._handle(environ, receive_post)
-        except (OperationalError, InterfaceError) as exc:
-            # The database is down or restarting: nothing was stored, Meta retries later, nothing is lost.
-            logger.warning("webhook fast path: database unavailable", extra={"error": str(exc)[:200]})
-            status, text = 503, ""
-        except Exception:
-            # Nothing was stored (or the INSERT is rolled back): Meta retries a 500 later, nothing is lost.
-            logger.exception("webhook fast path failed")
-            status, text = 500, ""
+        except Exception as exc:
+            # Nothing was stored (or the INSERT is rolled back): Meta retries later, nothing is lost. The database
+            # down or restarting is a 503 (the same rule as every other request); anything else a logged 500.
+            if database_unavailable(exc):
+                logger.warning("webhook fast path: database unavailable", extra={"error": str(exc)[:200]})
+                status, text = 503, ""
+            else:
+                logger.exception("webhook fast path failed")
+                status, text = 500, ""
         finally:
             close_old_connections()  # what request_finished does for the database
             request_id_var.reset(token)

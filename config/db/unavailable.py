@@ -16,7 +16,7 @@ logger = logging.getLogger("chairside.db")
 RETRY_AFTER_SECONDS = 5
 
 
-def _unavailable(exc: BaseException) -> bool:
+def database_unavailable(exc: BaseException) -> bool:
     """Connection-level failures only: a deadlock or a serialization failure is also an OperationalError, but the
     database answered (those stay errors of the request)."""
     if isinstance(exc, InterfaceError):
@@ -36,7 +36,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        if not _unavailable(exc):
+        if not database_unavailable(exc):
             return None
         logger.warning("database unavailable", extra={"path": request.path, "error": str(exc)[:200]})
         response = JsonResponse({"detail": "The service is briefly unavailable; try again."}, status=503)
