@@ -77,7 +77,10 @@ class DrillResult:
 
     @property
     def ok(self) -> bool:
-        return self.lost_committed == 0 and self.committed_after_promotion > 0 and self.rewound
+        # Something was at stake (commits before the crash), nothing of it was lost, writes resumed on the new
+        # primary, and the old one came back as its streaming replica.
+        committed_before = self.committed - self.committed_after_promotion
+        return committed_before > 0 and self.lost_committed == 0 and self.committed_after_promotion > 0 and self.rewound
 
     def bench_line(self) -> str:
         return (
@@ -98,6 +101,19 @@ def rebuild_as_replica(old_primary: Cluster, new_primary: Cluster) -> None:
     old_primary.configure({"synchronous_standby_names": ""})
     old_primary.start()
     old_primary.wait_ready()
+
+
+def streams_from(primary: Cluster, *, standby: Cluster, timeout: float = 30.0) -> bool:
+    """Whether ``standby`` is in recovery and ``primary`` shows it streaming (not merely a standby that never
+    connected)."""
+    if not standby.execute("SELECT pg_is_in_recovery()")[0][0]:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if primary.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")[0][0]:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def run_drill(*, seconds_before: float = 2.0, seconds_after: float = 2.0, pgbouncer: str | None = None, log=print):
@@ -133,7 +149,7 @@ def run_drill(*, seconds_before: float = 2.0, seconds_after: float = 2.0, pgboun
             time.sleep(seconds_after)
             writer.stop()
             rebuild_as_replica(primary, replica)
-            rewound = bool(primary.execute("SELECT pg_is_in_recovery()")[0][0])
+            rewound = streams_from(replica, standby=primary)
             log(f"old primary rewound and streaming from the new one: {rewound}")
             present = {row[0] for row in replica.execute("SELECT number FROM drill_rows", dbname=DBNAME)}
             lost = [number for number in writer.acknowledged if number not in present]
