@@ -124,6 +124,13 @@ def test_restore_refuses_the_live_database_and_an_existing_target_without_force(
     call_command("db_restore", "--target", target, "--force", stdout=out)
     assert "is kept as" in out.getvalue()
     assert _fingerprints(target)["public.messaging_message"]["rows"] == 8
+    # The database it replaced is renamed aside, never dropped: it still holds the state before the restore.
+    with admin_dsn().connect(dbname="postgres") as admin:
+        [(kept,)] = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [target[:40].replace("_", r"\_") + r"\_replaced\_%"],
+        ).fetchall()
+    assert _fingerprints(kept)["public.messaging_message"]["rows"] == 0
 
 
 def test_manifest_is_written_beside_the_dump_and_partial_folders_are_not_backups(some_data, backup_dir):

@@ -96,5 +96,7 @@ def test_purge_command_prints_progress_and_a_summary_per_table(salon, other_salo
     assert "  messages: batch 2, 4 deleted so far" in text
     assert "messages: deleted 4 row(s) older than 730 days" in text
     out = io.StringIO()
+    before = Message.all_salons.count()
     call_command("retention_purge", "--dry-run", "--days", "5", stdout=out)
     assert "messages: would delete 1 row(s) older than 5 days" in out.getvalue()
+    assert Message.all_salons.count() == before  # a dry run deletes nothing

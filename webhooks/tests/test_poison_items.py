@@ -15,6 +15,7 @@ from salons.models import Customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
 from tests.servers import running_gunicorn
+from webhooks import processor
 from webhooks.models import EventStatus, ItemStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
@@ -159,6 +160,14 @@ def test_an_invalid_item_is_not_looked_at_again_when_the_event_is_retried(post_s
         return real(salon=salon, value=value, message=message)
 
     monkeypatch.setattr(inbound, "inbound_message_receive", hiccup_once)
+    real_problem = processor.item_problem
+    checked = []
+
+    def counted_problem(kind, payload, value):
+        checked.append(payload.get("id"))
+        return real_problem(kind, payload, value)
+
+    monkeypatch.setattr(processor, "item_problem", counted_problem)
     messages = [text_message("wamid.GOOD"), text_message("wamid.BAD", sender="")]
     event = deliver(post_signed, payload_of(messages_change(messages=messages)))
     assert event.status == EventStatus.PARTIALLY_FAILED
@@ -169,6 +178,7 @@ def test_an_invalid_item_is_not_looked_at_again_when_the_event_is_retried(post_s
     assert event.status == EventStatus.PROCESSED and event.attempts == 2
     assert event.results["0.0.m1"]["status"] == ItemStatus.INVALID
     assert calls == ["wamid.GOOD", "wamid.GOOD"]  # the invalid one never reached messaging
+    assert checked.count("wamid.BAD") == 1  # recorded invalid once, skipped on the retry, not re-examined
 
 
 # --- chunked POSTs (Transfer-Encoding: chunked, no Content-Length) ----------------------------------------------
