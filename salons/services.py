@@ -122,12 +122,16 @@ def _owner_count(salon: Salon) -> int:
     return len(list(Membership.all_salons.select_for_update().filter(salon=salon, role=Role.OWNER).values("pk")))
 
 
+def _normalized_email(email: str) -> str:
+    return User.objects.normalize_email(email).strip().lower()
+
+
 @transaction.atomic
 def member_add(*, salon: Salon, email: str, role: str, password: str | None = None, full_name: str = "") -> Membership:
     """Operators only (``create_salon``, ``add_member --password``): give a person (found, or created with
     ``password``, by email) a role in the salon at once; admin access comes with it. The API and the admin invite
     instead (``invitation_create``): the person accepts, and nobody outside the salon is looked up or created."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = _normalized_email(email)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name, is_staff=True)
@@ -166,10 +170,6 @@ def member_remove(*, membership: Membership) -> None:
 # --- invitations: how people join a salon through the API and the admin ----------------------------------------
 
 
-def _normalized_email(email: str) -> str:
-    return User.objects.normalize_email(email).strip().lower()
-
-
 def invitation_accept_url(raw_token: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse("invitation-accept-page", kwargs={"token": raw_token})
 
@@ -193,11 +193,11 @@ def invitation_create(
     answer is the same whether anyone has an account with this email or not. A new invitation replaces an open one.
     """
     email = _normalized_email(email)
-    if Membership.all_salons.filter(salon=salon, user__email__iexact=email).exists():
-        raise AlreadyMember(f"{email} is already a member of this salon.", field="email")
     now = timezone.now()
     raw_token = Invitation.generate_token()
     with salon_scope(salon):
+        if Membership.objects.filter(user__email__iexact=email).exists():
+            raise AlreadyMember(f"{email} is already a member of this salon.", field="email")
         Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None).update(revoked_at=now)
         invitation = Invitation.objects.create(
             email=email,

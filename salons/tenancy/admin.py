@@ -20,6 +20,7 @@ from salons.rls import all_salons, db_salons
 from salons.tenancy.admin_services import ServiceAdminMixin
 from salons.tenancy.admin_time import (
     SalonWallClockFormMixin,
+    admin_root,
     common_zone,
     datetime_field_names,
     in_row_zone,
@@ -296,7 +297,7 @@ class AdminDatabaseScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/admin/"):
+        if not request.path.startswith(admin_root()):
             return self.get_response(request)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
@@ -304,7 +305,5 @@ class AdminDatabaseScopeMiddleware:
         if user.is_superuser:
             with all_salons():
                 return self.get_response(request)
-        with all_salons():
-            salon_ids = member_salon_ids(request)
-        with db_salons(salon_ids):
+        with db_salons(member_salon_ids(request)):  # Membership.all_salons crosses salons itself
             return self.get_response(request)

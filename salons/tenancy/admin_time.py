@@ -73,7 +73,7 @@ class AdminTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(_admin_root()):
+        if not request.path.startswith(admin_root()):
             return self.get_response(request)
         zone = common_zone(request)
         if zone is None:
@@ -87,7 +87,8 @@ class AdminTimeZoneMiddleware:
 
 
 @functools.cache
-def _admin_root() -> str:
+def admin_root() -> str:
+    """The admin's URL prefix (wherever config/urls.py mounts it)."""
     return reverse("admin:index")
 
 
