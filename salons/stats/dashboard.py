@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from salons.models import Salon, SalonDailyStats
+from salons.stats.cache import stats_cached
 from salons.stats.selectors import salon_stats_cached
 from salons.stats.services import local_today, salon_stats_compute
 from salons.stats.svg import bar_chart
@@ -206,7 +207,8 @@ def _today_where_not_rolled_up(salons: list[Salon], rollups) -> dict[Any, dict[s
             continue
         if len(live) >= OVERVIEW_LIVE_SALONS:
             break
-        day = salon_stats_compute(salon=salon, day=today)
+        # Cached until the salon's stats version changes (a booking or message bumps it), as the stats API's today.
+        day = stats_cached(salon.pk, f"live-day:{today}", lambda s=salon, d=today: salon_stats_compute(salon=s, day=d))
         live[salon.pk] = {
             "day": today,
             "bookings": day["bookings_created"],
