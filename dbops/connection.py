@@ -9,11 +9,11 @@ administrator URL is required: the role needs to read every table with row secur
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import unquote
 
-import environ
 import psycopg
 from django.conf import settings
+
+from config.db.wiring import url_settings
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,7 @@ def admin_dsn(dbname: str | None = None) -> Dsn:
     """The connection dbops uses (see the module docstring); ``dbname`` overrides the database."""
     db = settings.DATABASES["default"]
     if getattr(settings, "DATABASE_ADMIN_URL", ""):
-        db = environ.Env.db_url_config(settings.DATABASE_ADMIN_URL)
-        if str(db.get("HOST", "")).startswith("%2F"):
-            db["HOST"] = unquote(db["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
+        db = url_settings(settings.DATABASE_ADMIN_URL)
     options = db.get("OPTIONS") or {}
     return Dsn(
         dbname=dbname or db["NAME"],

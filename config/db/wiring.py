@@ -34,8 +34,9 @@ ROLE_TIMEOUTS: dict[str, tuple[float, float]] = {
 DEFAULT_ROLE = "local"
 
 
-def _url_settings(env: environ.Env, url: str) -> dict:
-    db = env.db_url_config(url)
+def url_settings(url: str) -> dict:
+    """Django's settings of a ``postgres://`` URL (empty: none), a socket folder in the host unquoted."""
+    db = environ.Env.db_url_config(url) if url else {}
     if db.get("HOST", "").startswith("%2F"):
         db["HOST"] = unquote(db["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
     return db
@@ -60,7 +61,7 @@ def primary_database(env: environ.Env, *, engine: str = "config.db") -> dict:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(f"DATABASE_POOLER must be one of {POOLERS[1:]} or empty, not {pooler!r}")
-    db = _url_settings(env, env.str("DATABASE_URL"))
+    db = url_settings(env.str("DATABASE_URL"))
     db["ENGINE"] = engine
     db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     db["CONN_HEALTH_CHECKS"] = True
@@ -96,7 +97,7 @@ def direct_database_url(env: environ.Env) -> str:
 
 def direct_connection_params(env: environ.Env) -> dict:
     """psycopg keyword arguments for a direct session with the server (not through the pooler)."""
-    db = _url_settings(env, direct_database_url(env))
+    db = url_settings(direct_database_url(env))
     params = {
         "dbname": db.get("NAME") or "postgres",
         "user": db.get("USER") or None,
@@ -113,7 +114,7 @@ def replica_databases(env: environ.Env, primary: dict) -> dict[str, dict]:
     read-only in spirit (the router sends only opted-in reads there) and never a test database of its own."""
     replicas = {}
     for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
-        parsed = _url_settings(env, url)
+        parsed = url_settings(url)
         db = {**primary, **{key: parsed.get(key, "") for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}}
         db["OPTIONS"] = {**primary.get("OPTIONS", {}), **parsed.get("OPTIONS", {})}
         db["TEST"] = {"MIRROR": "default"}

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import uuid
 
-import environ
 import psycopg
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from config.db.urls import database_url, sibling_database_url
+from config.db.wiring import url_settings
 from dbops.connection import admin_dsn
 
 CHILD_FLAG = "CHAIRSIDE_BENCH_CHILD"
@@ -43,7 +43,7 @@ def bench_database_url(name: str) -> str:
     """The child's ``DATABASE_URL``: a bench database is a scratch database of the administrator's (it migrates and
     seeds it), or of the configured role when no administrator is configured."""
     if settings.DATABASE_ADMIN_URL:
-        return database_url(environ.Env.db_url_config(settings.DATABASE_ADMIN_URL), name)
+        return database_url(url_settings(settings.DATABASE_ADMIN_URL), name)
     return sibling_database_url(name)
 
 

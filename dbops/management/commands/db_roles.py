@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 import environ
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from config.db.wiring import url_settings
 from dbops.roles import Roles, apply_roles
-
-
-def _url_config(url: str) -> dict:
-    config = environ.Env.db_url_config(url) if url else {}
-    if config.get("HOST", "").startswith("%2F"):
-        config["HOST"] = unquote(config["HOST"])  # a Unix socket directory
-    return config
 
 
 class Command(BaseCommand):
@@ -41,8 +33,8 @@ class Command(BaseCommand):
         if not admin_url:
             raise CommandError("give --admin-url or DATABASE_ADMIN_URL (a superuser of the server)")
         app = settings.DATABASES["default"]
-        owner = _url_config(settings.DATABASE_OWNER_URL)
-        readonly = _url_config(settings.DATABASE_READONLY_URL)
+        owner = url_settings(settings.DATABASE_OWNER_URL)
+        readonly = url_settings(settings.DATABASE_READONLY_URL)
         if not owner.get("USER"):
             raise CommandError("DATABASE_OWNER_URL must name the owner role")
         if owner["USER"] == app.get("USER"):
@@ -57,7 +49,7 @@ class Command(BaseCommand):
         roles = Roles(
             owner=owner["USER"], app=app["USER"], readonly=readonly.get("USER"), passwords=passwords, app_logins=logins
         )
-        admin = _url_config(admin_url)
+        admin = url_settings(admin_url)
         with psycopg.connect(
             host=admin.get("HOST") or None,
             port=admin.get("PORT") or None,

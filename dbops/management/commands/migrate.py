@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote
 
-import environ
 from django.conf import settings
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from config.db.wiring import url_settings
 from salons.tenancy import all_salons
 
 
@@ -20,9 +19,7 @@ def as_owner(alias: str) -> Iterator[None]:
     if alias != DEFAULT_DB_ALIAS or not settings.DATABASE_OWNER_URL:
         yield
         return
-    owner = environ.Env.db_url_config(settings.DATABASE_OWNER_URL)
-    if owner.get("HOST", "").startswith("%2F"):
-        owner["HOST"] = unquote(owner["HOST"])  # a Unix socket directory (the embedded PostgreSQL)
+    owner = url_settings(settings.DATABASE_OWNER_URL)
     connection = connections[alias]
     keys = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
     saved = {key: connection.settings_dict.get(key) for key in keys}
