@@ -13,7 +13,7 @@ from functools import partial
 from django.db import transaction
 
 from bookings.models import Booking, BookingSource
-from salons.localization import format_when, locale_for, salon_territory, territory_for_phone, territory_of_language_tag
+from salons.localization import customer_locale, format_when
 from salons.models import Salon
 from salons.tenancy import salon_scope
 
@@ -37,12 +37,7 @@ def when_local(booking: Booking, language: str | None = None) -> str:
     "Tue, 14 Apr 2026, 15:30" (en_DE), "Di., 14. Apr. 2026, 15:30" (de_DE), "ter., 14 de abr. de 2026, 15:30"…"""
     customer, salon = booking.customer, booking.salon
     language = language or customer.language or salon.language
-    locale = locale_for(
-        language,
-        territory_for_phone(customer.phone),
-        territory_of_language_tag(language),
-        salon_territory(salon),
-    )
+    locale = customer_locale(language, phone=customer.phone, salon=salon)
     return format_when(booking.starts_at, locale, salon.tz, with_year=True)
 
 

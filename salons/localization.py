@@ -85,8 +85,14 @@ def locale_for(language: str | None, *territories: str | None) -> Locale:
 
 
 def customer_locale(language: str | None, *, phone: str | None = None, salon=None) -> Locale:
-    """The locale a customer reads: their language as written in their phone's country, else in the salon's."""
-    return locale_for(language, territory_for_phone(phone), salon_territory(salon) if salon is not None else None)
+    """The locale a customer reads: their language as written in their phone's country, else in the country its
+    tag names ("pt-BR"), else in the salon's."""
+    return locale_for(
+        language,
+        territory_for_phone(phone),
+        territory_of_language_tag(language),
+        salon_territory(salon) if salon is not None else None,
+    )
 
 
 # --- reading what customers write -------------------------------------------------------------------------------
