@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-
 from dbops.cluster import Cluster, free_port, pg_bin, run_as_server_user
 
 PRIMARY_SETTINGS = {
@@ -96,13 +94,3 @@ def promote(replica: Cluster, *, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("the replica did not leave recovery")
         time.sleep(0.05)
-
-
-def is_up(cluster: Cluster) -> bool:
-    try:
-        with psycopg.connect(
-            host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres", connect_timeout=2
-        ):
-            return True
-    except psycopg.OperationalError:
-        return False
