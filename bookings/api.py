@@ -34,7 +34,7 @@ from bookings.models import (
 from config.api_input import PlausibleDateField, PlausibleDateFilter, PlausibleDateTimeField, PlausibleIsoDateTimeFilter
 from salons.models import Customer, Role, User
 from salons.tenancy import current_salon, current_salon_id
-from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField
+from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField, request_person
 
 
 class Pagination(PageNumberPagination):
@@ -55,10 +55,6 @@ class MemberUserField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return User.objects.filter(memberships__salon_id=current_salon_id())
-
-
-def _actor(request) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 # --- services --------------------------------------------------------------------------------------------------
@@ -521,7 +517,7 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         data = BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         booking = services.booking_create(
-            salon=self.salon, source=BookingSource.API, created_by=_actor(request), **data.validated_data
+            salon=self.salon, source=BookingSource.API, created_by=request_person(request), **data.validated_data
         )
         return _booking_response(booking, status.HTTP_201_CREATED)
 
@@ -529,7 +525,7 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         data = BookingUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         booking = services.booking_update_notes(
-            booking=self.get_object(), notes=data.validated_data["notes"], actor=_actor(request)
+            booking=self.get_object(), notes=data.validated_data["notes"], actor=request_person(request)
         )
         return _booking_response(booking)
 

@@ -16,8 +16,8 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 
 from salons import selectors, services
 from salons.authentication import ApiKeyPrincipal
-from salons.models import ApiKey, ApiKeyScope, Customer, Invitation, Membership, Role, Salon, User, normalize_phone
-from salons.tenancy.api import API_KEY_ROLE, SalonScopedAPIView, SalonScopedViewSet
+from salons.models import ApiKey, ApiKeyScope, Customer, Invitation, Membership, Role, Salon, normalize_phone
+from salons.tenancy.api import API_KEY_ROLE, SalonScopedAPIView, SalonScopedViewSet, request_person
 
 
 class Pagination(PageNumberPagination):
@@ -253,11 +253,6 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _person(request) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) else None
-
-
 @extend_schema_view(
     create=extend_schema(
         request=MemberCreateSerializer,
@@ -284,7 +279,7 @@ class MemberViewSet(_OwnersViewSet):
         data = MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
-            salon=self.salon, invited_by=_person(request), **data.validated_data
+            salon=self.salon, invited_by=request_person(request), **data.validated_data
         )
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -356,7 +351,7 @@ class InvitationAcceptView(GenericAPIView):
     def post(self, request):
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.invitation_accept(user=_person(request), **data.validated_data)
+        membership = services.invitation_accept(user=request_person(request), **data.validated_data)
         salon = membership.salon
         answer = {
             "salon": {

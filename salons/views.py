@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from config.api import DomainError
 from salons import services
-from salons.models import User
+from salons.tenancy.api import request_person
 
 
 class NewAccountForm(forms.Form):
@@ -40,7 +40,7 @@ def invitation_accept_page(request, token: str):
     except DomainError as exc:
         return TemplateResponse(request, "salons/invitation_accept.html", {"error": exc.message}, status=404)
     new_account = services.invitation_needs_account(invitation)
-    user = request.user if isinstance(request.user, User) else None
+    user = request_person(request)
     form = NewAccountForm(request.POST or None) if new_account else None
     error = ""
     if request.method == "POST" and (form is None or form.is_valid()):

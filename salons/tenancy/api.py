@@ -36,7 +36,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
-from salons.models import ROLE_RANK, ApiKeyScope, Membership, Role, Salon
+from salons.models import ROLE_RANK, ApiKeyScope, Membership, Role, Salon, User
 from salons.rls import _db_scope
 from salons.tenancy.scope import _current_salon, current_salon_or_none
 
@@ -44,6 +44,11 @@ _SEALED = ("get_queryset", "initial", "dispatch")
 
 # The role an API key acts with, by scope. Keys never act as owners (members, keys, channel credentials).
 API_KEY_ROLE = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.WRITE: Role.MANAGER}
+
+
+def request_person(request) -> User | None:
+    """The person behind a request, or None for an API key (or anonymous): who a service records as the actor."""
+    return request.user if isinstance(request.user, User) else None
 
 
 class CallerThrottle(SimpleRateThrottle):
