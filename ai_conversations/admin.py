@@ -119,14 +119,7 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        # The assistant's record is kept: never deleted here ("not found", not "forbidden", for another salon's id).
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    records_kept = True  # see TenantAdminMixin.records_kept
 
     @admin.display(description="Needs attention", boolean=True)
     def attention(self, obj):

@@ -233,15 +233,7 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
             return obj  # booked by BookingAddForm through booking_create while validating (conflicts as form errors)
         return services.booking_update_notes(booking=fresh(obj), notes=form.cleaned_data["notes"], actor=request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        # Bookings are cancelled, never deleted (the audit log stays). Without a row (a missing or another
-        # salon's id) Django answers "not found" instead of a 403 that would tell the two apart.
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    records_kept = True  # see TenantAdminMixin.records_kept
 
     # --- actions through the services ----------------------------------------------------------------------
     def _apply(self, request, queryset, label: str, call) -> None:

@@ -70,15 +70,7 @@ class ConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        # Conversations are a record (window, costs): never deleted here. Without a row, answer like the mixin so
-        # another salon's id is "not found".
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    records_kept = True  # see TenantAdminMixin.records_kept
 
 
 @admin.register(Message)

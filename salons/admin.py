@@ -230,15 +230,7 @@ class ApiKeyAdmin(TenantAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return False  # keys are created through the API or `manage.py create_api_key`, which show them once
 
-    def has_delete_permission(self, request, obj=None):
-        # Keys are revoked, never deleted (the record stays). Without a row, answer like the mixin so another
-        # salon's id is "not found".
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    records_kept = True  # see TenantAdminMixin.records_kept
 
     @admin.action(description="Revoke selected API keys", permissions=["change"])
     def revoke_selected(self, request, queryset):

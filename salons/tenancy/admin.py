@@ -148,8 +148,21 @@ class TenantAdminMixin(ServiceAdminMixin):
             obj is None or self._owns(request, obj, self.admin_write_role)
         )
 
+    # Records that are cancelled, revoked or kept instead of deleted (bookings, API keys, conversations): no row is
+    # ever deleted here. Without a row (a missing or another salon's id) the answer stays the mixin's, so Django says
+    # "not found" rather than a 403 that would tell the two apart.
+    records_kept: bool = False
+
     def has_delete_permission(self, request, obj=None):
+        if self.records_kept and obj is not None:
+            return False
         return self.has_change_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.records_kept:
+            actions.pop("delete_selected", None)
+        return actions
 
     def _owns(self, request, obj, role: str) -> bool:
         if request.user.is_superuser:
