@@ -32,6 +32,7 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-secret-build-only-not-secret-0123456789 \
     FIELD_ENCRYPTION_KEYS=ZGV2LW9ubHktZmllbGQtZW5jcnlwdGlvbi1rZXktMDA= WHATSAPP_APP_SECRETS=build \
     WHATSAPP_VERIFY_TOKEN=build \
     python manage.py collectstatic --noinput --verbosity 0 \
+    && python -c "from localization.catalogs import compile_catalogs; compile_catalogs(force=True)" \
     && chmod +x /app/deploy/entrypoint.sh \
     && mkdir -p /backups && chown chairside:chairside /backups
 USER chairside

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # pytest-xdist processes for make test (the suite is isolated per worker: own test database, cache prefix, broker keys)
 TEST_WORKERS ?= 2
 
-.PHONY: venv run test lint fmt migrate demo clean-data
+.PHONY: venv catalogs run test lint fmt migrate demo clean-data
 
 venv: $(STAMP)
 
@@ -16,14 +16,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
-run: venv
+# The gettext catalogs, compiled with Babel (localization/catalogs.py); cheap when they are up to date.
+catalogs: venv
+	$(BIN)/python -c "from localization.catalogs import compile_catalogs; compile_catalogs()"
+
+run: venv catalogs
 	$(BIN)/python manage.py run_local
 
-test: venv
+test: venv catalogs
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: venv
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 fmt: venv
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from config.db.urls import database_url
 from dbops.rls import set_enforced, tenant_tables
 from dbops.roles import Roles, apply_roles
+from localization.catalogs import compile_catalogs
 from salons.models import Role
 from salons.rls import all_salons
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
@@ -22,6 +23,12 @@ from tests.pooling import django_through, start_pgbouncer, through_pgbouncer_req
 pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates", "tests.broker"]
 
 TEST_ROLE_PASSWORD = "chairside-test-role"  # a throwaway test database's roles
+
+
+def pytest_configure(config):
+    """The gettext catalogs compiled before any test translates (``make test`` compiles them too; plain ``pytest``
+    would otherwise run with untranslated text)."""
+    compile_catalogs()
 
 
 def roles_for_test_database(database: str) -> Roles:

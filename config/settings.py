@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "ai_conversations",
     "webhooks",
     "dbops",
+    "localization",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
+# The languages Chairside speaks to customers and staff (catalogs in localization/locale).
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
