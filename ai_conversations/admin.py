@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from ai_conversations import services
+from ai_conversations import sandbox, services
 from ai_conversations.models import (
     AIConversation,
     AIMessage,
@@ -23,6 +23,10 @@ from config.api import DomainError
 from salons.models import Role, Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+
+# What the Try page accepts: a WhatsApp text's length, and a reply id or title as the dialog writes them.
+TRY_TEXT_MAX = 4096
+TRY_REPLY_ID_MAX = 200
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -207,9 +211,8 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:ai_conversations_aiconversation_change", args=[pk]))
 
     def try_view(self, request):
-        """Chat with the assistant of one of the user's salons, through the real path, against the fake Graph API."""
-        from devtools import playground
-
+        """Chat with the assistant of one of the user's salons as their sandbox customer: the real path (stored
+        inbound message, the assistant's task on a worker, the outbox), and nothing is ever sent to Meta."""
         salons = Salon.objects.filter(is_active=True).order_by("name")
         if not request.user.is_superuser:
             salons = salons.filter(pk__in=member_salon_ids(request, Role.STAFF))
@@ -220,49 +223,31 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         salon = next((s for s in salons if str(s.pk) == wanted), None) if wanted else salons[0]
         if salon is None:
             raise Http404("No such salon.")
-        phone = (request.POST.get("phone") or request.GET.get("phone") or "+4915100000099").strip()
-        error = ""
-        if request.method == "POST" and salon.phone_number_id:
-            try:
-                chat = playground.Playground(salon=salon, phone=phone, name="Try-it customer")
-                with playground.fake_graph_server():
-                    if request.POST.get("reply_id"):
-                        chat.tap(request.POST["reply_id"], request.POST.get("reply_title", ""))
-                    elif request.POST.get("text", "").strip():
-                        chat.say(request.POST["text"].strip())
-            except ValueError as exc:
-                error = str(exc)
-        elif not salon.phone_number_id:
-            error = "This salon has no WhatsApp phone_number_id yet: the webhook cannot be routed to it."
-        transcript = []
+        here = f"{reverse('admin:ai_conversations_try')}?salon={salon.pk}"
+        if request.method == "POST":
+            text, reply_id = request.POST.get("text", "").strip(), request.POST.get("reply_id", "").strip()
+            if text or reply_id:
+                with salon_scope(salon):
+                    sandbox.sandbox_send(
+                        salon=salon,
+                        user=request.user,
+                        text=text[:TRY_TEXT_MAX],
+                        reply_id=reply_id[:TRY_REPLY_ID_MAX],
+                        reply_title=request.POST.get("reply_title", "")[:TRY_REPLY_ID_MAX],
+                    )
+            return HttpResponseRedirect(here)
         with salon_scope(salon):
-            conversation = AIConversation.objects.filter(customer__wa_id=phone.lstrip("+")).first()
-            if conversation is not None:
-                transcript = list(conversation.messages.order_by("created_at", "id"))
-            last_choices = _last_choices(salon, phone)
+            chat = sandbox.sandbox_chat(user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": "Try your assistant",
             "salons": salons,
             "salon": salon,
-            "phone": phone,
-            "transcript": transcript,
-            "conversation": conversation,
-            "choices": last_choices,
-            "error": error,
+            "chat": chat,
+            "here": here,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/ai_conversations/try.html", context)
-
-
-def _last_choices(salon, phone: str) -> list[tuple[str, str]]:
-    from devtools.playground import choices
-    from messaging.models import Direction, Message
-
-    last = (
-        Message.objects.filter(customer__wa_id=phone.lstrip("+"), direction=Direction.OUTBOUND).order_by("-pk").first()
-    )
-    return choices(last) if last is not None else []
 
 
 class ReadOnlyTenantAdmin(TenantAdminMixin, admin.ModelAdmin):

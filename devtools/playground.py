@@ -1,19 +1,18 @@
 """Talk to a salon's assistant without Meta: signed webhook → processing → assistant → outbound, all in-process.
 
-Used by ``manage.py chat``, the admin's "Try your assistant" page and the end-to-end tests. Each turn builds the
+Used by ``manage.py chat`` and the end-to-end tests (the admin's "Try your assistant" page takes the sandbox path of
+``ai_conversations.sandbox`` instead, with nothing patched). Each turn builds the
 webhook body Meta would send (text, button or list reply), signs it with the first WHATSAPP_APP_SECRETS entry, POSTs
 it to the real ``/webhooks/whatsapp/`` view, drains the stored event with the real processor, and runs the Celery
 tasks it enqueues (the assistant's reply, the outbound sends) inline. Outbound messages go to the Graph API at
-WHATSAPP_GRAPH_BASE_URL: point it at the fake Graph server (``start_fake_graph``) — never at Meta.
+WHATSAPP_GRAPH_BASE_URL: point it at the fake Graph server (``fake_graph_server``) — never at Meta.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +23,17 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 
+from ai_conversations import tasks as ai_tasks
+from ai_conversations.models import AIMessage
+from ai_conversations.models import Direction as TurnDirection
+from ai_conversations.sandbox import customer_message, tap_message
+from devtools.fake_graph import FakeGraphServer
+from messaging import tasks as messaging_tasks
+from messaging.models import Direction, Message
 from salons.models import Salon
+from webhooks.relay import events_drain
+from webhooks.services import sign
 
-_counter = itertools.count(1)
 # Inline task execution patches module-level task objects: one playground turn at a time per process.
 _TURN_LOCK = threading.Lock()
 
@@ -34,8 +41,6 @@ _TURN_LOCK = threading.Lock()
 @contextmanager
 def inline_tasks() -> Iterator[None]:
     """Run the assistant's reply task and the outbound send task synchronously when they are enqueued."""
-    from ai_conversations import tasks as ai_tasks
-    from messaging import tasks as messaging_tasks
 
     def reply_now(**kwargs: Any) -> None:
         ai_tasks.assistant_reply(**kwargs)
@@ -77,33 +82,6 @@ def webhook_payload(*, salon: Salon, wa_id: str, name: str, message: dict) -> di
     }
 
 
-def inbound_message(
-    *, wa_id: str, text: str | None = None, button: tuple[str, str] | None = None, list_reply=None, reply=None
-) -> dict:
-    """One item of ``value.messages``: a text, a template quick-reply (button), or an interactive reply."""
-    message: dict = {
-        "from": wa_id,
-        "id": f"wamid.PLAY{uuid.uuid4().hex[:20]}{next(_counter)}",
-        "timestamp": str(int(time.time())),
-    }
-    if button is not None:
-        payload, title = button
-        message.update(type="button", button={"payload": payload, "text": title})
-    elif list_reply is not None:
-        row_id, title = list_reply
-        message.update(
-            type="interactive", interactive={"type": "list_reply", "list_reply": {"id": row_id, "title": title}}
-        )
-    elif reply is not None:
-        button_id, title = reply
-        message.update(
-            type="interactive", interactive={"type": "button_reply", "button_reply": {"id": button_id, "title": title}}
-        )
-    else:
-        message.update(type="text", text={"body": text or ""})
-    return message
-
-
 @dataclass
 class Turn:
     status_code: int
@@ -125,24 +103,18 @@ class Playground:
 
     # --- what the customer does ---------------------------------------------------------------------------------
     def say(self, text: str) -> Turn:
-        return self.send(inbound_message(wa_id=self.wa_id, text=text))
+        return self.send(customer_message(wa_id=self.wa_id, text=text))
 
     def tap(self, reply_id: str, title: str = "") -> Turn:
         """Tap a reply button (``book:yes``) or a list row (``slot:…``) of an interactive message."""
-        if reply_id.startswith(("slot:", "svc:", "resched:")):
-            return self.send(inbound_message(wa_id=self.wa_id, list_reply=(reply_id, title or reply_id)))
-        return self.send(inbound_message(wa_id=self.wa_id, reply=(reply_id, title or reply_id)))
+        return self.send(tap_message(wa_id=self.wa_id, reply_id=reply_id, title=title))
 
     def press_template_button(self, payload: str, title: str = "") -> Turn:
         """A quick-reply button of a template (the reminder's Confirm / Reschedule / Cancel)."""
-        return self.send(inbound_message(wa_id=self.wa_id, button=(payload, title or payload)))
+        return self.send(customer_message(wa_id=self.wa_id, button=(payload, title or payload)))
 
     # --- the path -----------------------------------------------------------------------------------------------
     def send(self, message: dict) -> Turn:
-        from messaging.models import Direction, Message
-        from webhooks.relay import events_drain
-        from webhooks.services import sign
-
         body = json.dumps(
             webhook_payload(salon=self.salon, wa_id=self.wa_id, name=self.name, message=message),
             separators=(",", ":"),
@@ -166,16 +138,13 @@ class Playground:
         return Turn(status_code=response.status_code, replies=replies)
 
     def _wait_for_the_assistant(self, wamid: str) -> None:
-        from ai_conversations.models import AIMessage, Direction
-        from messaging.models import Message
-
         deadline = time.monotonic() + self.wait_seconds
         while True:
             inbound = Message.all_salons.filter(salon=self.salon, wamid=wamid).only("pk").first()
             if (
                 inbound is not None
                 and AIMessage.all_salons.filter(
-                    salon=self.salon, direction=Direction.INBOUND, whatsapp_message_id=str(inbound.pk)
+                    salon=self.salon, direction=TurnDirection.INBOUND, whatsapp_message_id=str(inbound.pk)
                 ).exists()
             ):
                 return
@@ -201,8 +170,6 @@ def _run_on_commit(func) -> None:
 @contextmanager
 def fake_graph_server() -> Iterator[Any]:
     """Start the project's fake Graph API on a free loopback port and point WHATSAPP_GRAPH_BASE_URL at it."""
-    from devtools.fake_graph import FakeGraphServer
-
     server = FakeGraphServer(
         accept_unknown_tokens=True,
         app_secret=settings.WHATSAPP_APP_SECRETS[0],
@@ -213,33 +180,3 @@ def fake_graph_server() -> Iterator[Any]:
             yield server
     finally:
         server.stop()
-
-
-def describe(message) -> str:
-    """A terminal-friendly rendering of an outbound message (text, buttons and list rows with their ids)."""
-    body = message.body or {}
-    if body.get("type") == "text":
-        return body["text"]["body"]
-    if body.get("type") == "interactive":
-        interactive = body["interactive"]
-        lines = [interactive.get("body", {}).get("text", "")]
-        action = interactive.get("action", {})
-        for index, button in enumerate(action.get("buttons", []), start=1):
-            lines.append(f"  [{index}] {button['reply']['title']}  ({button['reply']['id']})")
-        rows = [row for section in action.get("sections", []) for row in section.get("rows", [])]
-        for index, row in enumerate(rows, start=1):
-            description = f" — {row['description']}" if row.get("description") else ""
-            lines.append(f"  {index}. {row['title']}{description}  ({row['id']})")
-        return "\n".join(lines)
-    if body.get("type") == "template":
-        return f"[template {body['template']['name']}]"
-    return message.preview
-
-
-def choices(message) -> list[tuple[str, str]]:
-    """(id, title) of the buttons or list rows of an outbound interactive message, in order."""
-    interactive = (message.body or {}).get("interactive") or {}
-    action = interactive.get("action", {})
-    found = [(b["reply"]["id"], b["reply"]["title"]) for b in action.get("buttons", [])]
-    found += [(row["id"], row["title"]) for section in action.get("sections", []) for row in section.get("rows", [])]
-    return found

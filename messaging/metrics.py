@@ -4,7 +4,7 @@ from prometheus_client import Counter, Histogram
 
 MESSAGES_SENT = Counter(
     "chairside_whatsapp_messages_total",
-    "Outbound WhatsApp send attempts by message type and outcome (sent, retry, failed, throttled).",
+    "Outbound WhatsApp send attempts by message type and outcome (sent, retry, failed, throttled, sandbox).",
     ["type", "outcome"],
 )
 GRAPH_ERRORS = Counter(

@@ -29,6 +29,11 @@ class Conversation(TenantModel):
     outbound_count = models.PositiveIntegerField(default=0)
     cost_total = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
     cost_currency = models.CharField(max_length=3, blank=True)
+    sandbox = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text='A staff member\'s "Try your assistant" chat: its messages are never sent to WhatsApp.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,6 +91,7 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", "Delivered"
     READ = "read", "Read"
     FAILED = "failed", "Failed"
+    SANDBOX = "sandbox", "Not sent (sandbox)"
 
 
 # Outbound statuses only move forward. "failed" is terminal and cannot overtake a delivered/read message.
@@ -99,7 +105,7 @@ STATUS_RANK = {
 
 
 def status_may_advance(current: str, new: str) -> bool:
-    if current in (MessageStatus.FAILED, MessageStatus.RECEIVED):
+    if current in (MessageStatus.FAILED, MessageStatus.RECEIVED, MessageStatus.SANDBOX):
         return False
     if new == MessageStatus.FAILED:
         return STATUS_RANK[MessageStatus(current)] < STATUS_RANK[MessageStatus.DELIVERED]

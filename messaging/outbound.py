@@ -42,7 +42,7 @@ def lease_duration() -> timedelta:
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    state: str  # sent | retry | throttled | failed | skipped
+    state: str  # sent | retry | throttled | failed | skipped | sandbox
     retry_in: float | None = None
 
 
@@ -79,8 +79,27 @@ def _channel_problem(salon: Salon) -> str | None:
     return None
 
 
+def message_hold_in_sandbox(*, message_id: int) -> bool:
+    """Mark a sandbox conversation's queued row "sandbox" instead of sending it; True if it was one.
+
+    The one place that keeps the admin's "Try your assistant" chats away from Meta: every send (assistant replies,
+    staff replies, booking templates) comes through ``message_deliver``, and this runs first. One UPDATE, which for a
+    real conversation's row changes nothing."""
+    now = timezone.now()
+    held = Message.objects.filter(
+        pk=message_id,
+        direction=Direction.OUTBOUND,
+        conversation__sandbox=True,
+        status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
+    ).update(status=MessageStatus.SANDBOX, lease_expires_at=None, next_attempt_at=None, updated_at=now)
+    return bool(held)
+
+
 def message_deliver(*, message_id: int) -> DeliveryOutcome:
     """Send one outbound row (inside its salon's scope). Returns what happened and when to try again."""
+    if message_hold_in_sandbox(message_id=message_id):
+        metrics.MESSAGES_SENT.labels(type="any", outcome="sandbox").inc()
+        return DeliveryOutcome("sandbox")
     salon = current_salon()
     problem = _channel_problem(salon)
     if problem:

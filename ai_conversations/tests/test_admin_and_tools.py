@@ -1,4 +1,4 @@
-"""Admin (handoff queue, staff reply, resume, Try page), the chat command, the intent rollup and the demo seed."""
+"""Admin (handoff queue, staff reply, resume), the chat command, the intent rollup and the demo seed."""
 
 from __future__ import annotations
 
@@ -111,30 +111,6 @@ def test_another_salons_staff_cannot_reply_or_resume(chat, client, assistant_sal
     assert response.status_code == 404
     conversation.refresh_from_db()
     assert conversation.state == ConversationState.HANDED_OFF
-
-
-def test_try_page_books_through_the_real_path(staff_client, assistant_salon):
-    url = reverse("admin:ai_conversations_try")
-    assert staff_client.get(url).status_code == 200
-    phone = "+4915100000055"
-    response = staff_client.post(
-        url, {"salon": assistant_salon.pk, "phone": phone, "text": "men's haircut tomorrow at 3pm"}
-    )
-    assert response.status_code == 200
-    assert [c[0] for c in response.context["choices"]] == ["book:yes", "book:other", "book:no"]
-    response = staff_client.post(url, {"salon": assistant_salon.pk, "phone": phone, "reply_id": "book:yes"})
-    booking = Booking.all_salons.get(salon=assistant_salon)
-    assert booking.customer.phone == phone
-    assert booking.code in response.content.decode()
-
-
-def test_try_page_is_only_for_the_users_salons(client, assistant_salon, make_member):
-    client.force_login(make_member(SalonFactory(), Role.STAFF))
-    response = client.post(
-        reverse("admin:ai_conversations_try"), {"salon": assistant_salon.pk, "phone": "+4915100000055", "text": "hi"}
-    )
-    assert response.status_code == 404
-    assert not AIMessage.all_salons.exists()
 
 
 def test_chat_command_books_from_the_terminal(assistant_salon):

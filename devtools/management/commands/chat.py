@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 
+from ai_conversations.sandbox import choices, describe
 from devtools import playground
 from salons.models import Salon
 
@@ -75,8 +76,8 @@ class Command(BaseCommand):
                 if not turn.replies:
                     self.stdout.write("  (no reply: the conversation is with a person now, or the assistant is off)")
                 for reply in turn.replies:
-                    self.stdout.write(playground.describe(reply))
-                    last_choices = playground.choices(reply) or last_choices
+                    self.stdout.write(describe(reply))
+                    last_choices = choices(reply) or last_choices
 
     def _terminal(self):
         while True:
