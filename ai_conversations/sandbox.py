@@ -16,7 +16,6 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +26,7 @@ from ai_conversations.services import assistant_enqueue_reply
 from messaging.inbound import inbound_message_receive
 from messaging.models import Direction, Message
 from messaging.sandbox import sandbox_conversation_for, sandbox_customer, sandbox_wa_id
-
-if TYPE_CHECKING:
-    from salons.models import Salon, User
+from salons.models import Salon, User
 
 # Reply ids the dialog sends as list rows (the others are reply buttons).
 LIST_ROW_PREFIXES = ("slot:", "svc:", "resched:")

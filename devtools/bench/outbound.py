@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import app
 from devtools.fake_graph import FakeGraphServer
 from messaging.models import Conversation, Message, MessageStatus
 from messaging.services import message_send_text
@@ -56,8 +57,6 @@ def start_worker(base_url: str, concurrency: int, rate: int, pool: str = "prefor
 
 
 def outbound_backlog() -> int:
-    from config.celery import app
-
     with app.connection_for_write() as conn:
         try:
             return conn.default_channel.queue_declare("outbound", passive=True).message_count

@@ -7,15 +7,16 @@ from decimal import Decimal
 
 import pytest
 
+from bookings.tests.factories import ServiceFactory, StaffMemberFactory, StaffServiceFactory, WorkingHoursFactory
+from devtools.fake_llm import FakeLLMServer
 from devtools.playground import Playground
+from salons.tests.factories import SalonFactory
 
 WEBHOOK_SECRET = "assistant-test-app-secret"
 
 
 def build_catalogue(salon, *, opens: time = time(9), closes: time = time(18)) -> dict:
     """Services, two stylists who do everything, open every day: what a small salon offers."""
-    from bookings.tests.factories import ServiceFactory, StaffMemberFactory, StaffServiceFactory, WorkingHoursFactory
-
     services = {
         "mens": ServiceFactory(salon=salon, name="Men's haircut", duration_minutes=30, price=Decimal("25.00")),
         "womens": ServiceFactory(salon=salon, name="Women's haircut", duration_minutes=60, price=Decimal("45.00")),
@@ -36,8 +37,6 @@ def build_catalogue(salon, *, opens: time = time(9), closes: time = time(18)) ->
 @pytest.fixture
 def assistant_salon(db, settings):
     """A salon with a WhatsApp number, a catalogue and open hours; webhooks signed with a known app secret."""
-    from salons.tests.factories import SalonFactory
-
     settings.WHATSAPP_APP_SECRETS = [WEBHOOK_SECRET]
     salon = SalonFactory(timezone="Europe/Berlin", min_notice_minutes=60, booking_horizon_days=400)
     salon.catalogue = build_catalogue(salon)
@@ -58,8 +57,6 @@ def chat(assistant_salon, fake_graph):
 @pytest.fixture
 def fake_llm(settings):
     """The fake OpenAI-compatible server on a free loopback port; LLM_BASE_URL/LLM_API_KEY/LLM_MODEL point at it."""
-    from devtools.fake_llm import FakeLLMServer
-
     server = FakeLLMServer(api_key="test-llm-key").start()
     settings.LLM_BASE_URL = server.base_url
     settings.LLM_API_KEY = "test-llm-key"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from devtools.fake_graph import FakeGraphServer
+from messaging.models import RateCard
+from messaging.ratecard import load_rate_card
 
 
 @pytest.fixture(autouse=True)
@@ -13,9 +15,6 @@ def _rate_card(request):
     if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
         return
     request.getfixturevalue("db")  # honours the marker's transaction=True
-    from messaging.models import RateCard
-    from messaging.ratecard import load_rate_card
-
     if not RateCard.objects.exists():
         load_rate_card()
 

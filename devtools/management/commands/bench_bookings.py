@@ -19,10 +19,20 @@ import time as clock
 from contextlib import suppress
 from datetime import datetime, time, timedelta
 
+import psycopg
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from bookings import services
+from bookings.availability import Schedule, available_slots, booking_window, local_day_bounds
+from bookings.errors import BookingConflict, BookingInvalid
+from dbops.rls import set_enforced, tenant_tables
+from dbops.roles import Roles, apply_roles
+from salons.models import Customer, Salon
+from salons.rls import rls_execute
+from salons.tenancy import salon_scope
 
 OVERLAPS_SQL = """
 SELECT count(*) FROM bookings_booking a
@@ -57,8 +67,6 @@ class Command(BaseCommand):
 
     # --- the benchmarks ------------------------------------------------------------------------------------
     def _bench(self, options) -> None:
-        from bookings.availability import available_slots
-        from salons.tenancy import salon_scope
 
         world = _World.build()
         salon, service = world.salon, world.service
@@ -93,8 +101,6 @@ class Command(BaseCommand):
             self._rls_compare(world, options)
 
     def _availability_p50(self, world: _World, runs: int) -> float:
-        from bookings.availability import available_slots
-        from salons.tenancy import salon_scope
 
         start, end = world.tomorrow, world.tomorrow + timedelta(days=13)
         timings = []
@@ -109,11 +115,6 @@ class Command(BaseCommand):
     def _rls_compare(self, world: _World, options) -> None:
         """Availability and creation as the app role, with the tenant policies (and the connection's settings) on
         against off, interleaved: on, off, on, off; the better of each mode's two rounds."""
-        import psycopg
-
-        from dbops.rls import set_enforced, tenant_tables
-        from dbops.roles import Roles, apply_roles
-        from salons.rls import rls_execute
 
         settings_dict = connection.settings_dict
         database = settings_dict["NAME"]
@@ -157,8 +158,6 @@ class Command(BaseCommand):
         )
 
     def _compute_ms(self, world: _World, start, end) -> float:
-        from bookings.availability import Schedule, booking_window, local_day_bounds
-        from salons.tenancy import salon_scope
 
         salon = world.salon
         window_start, window_end = local_day_bounds(start, end, salon.tz)
@@ -175,8 +174,6 @@ class Command(BaseCommand):
         return statistics.median(timings)
 
     def _race(self, world: _World, clients: int) -> tuple[int, int]:
-        from bookings.errors import BookingConflict
-        from bookings.services import booking_create
 
         staff = world.new_staff(name="Race")
         starts_at = datetime.combine(world.tomorrow + timedelta(days=1), time(11), tzinfo=world.salon.tz)
@@ -187,7 +184,7 @@ class Command(BaseCommand):
         def client(i: int) -> None:
             try:
                 barrier.wait()
-                booking_create(
+                services.booking_create(
                     salon=world.salon,
                     customer=world.customers[i % len(world.customers)],
                     service=world.service,
@@ -219,13 +216,12 @@ class Command(BaseCommand):
         return outcomes.count("created"), overlaps
 
     def _creates(self, world: _World, count: int) -> float:
-        from bookings.services import booking_create
 
         members = [world.new_staff(name=f"Throughput {i}", all_day=True) for i in range(10)]
         first = datetime.combine(world.tomorrow + timedelta(days=20), time(0), tzinfo=world.salon.tz)
         began = clock.perf_counter()
         for k in range(count):
-            booking_create(
+            services.booking_create(
                 salon=world.salon,
                 customer=world.customers[k % len(world.customers)],
                 service=world.service,
@@ -253,9 +249,6 @@ class _World:
 
     @classmethod
     def build(cls) -> _World:
-        from bookings import services
-        from salons.models import Customer, Salon
-        from salons.tenancy import salon_scope
 
         salon = Salon.objects.create(
             name="Bench Salon",
@@ -278,8 +271,6 @@ class _World:
         return world
 
     def new_staff(self, *, name: str, all_day: bool = False):
-        from bookings import services
-        from salons.tenancy import salon_scope
 
         if all_day:
             week = [{"weekday": d, "start_time": time(0), "end_time": time(23, 59)} for d in range(7)]
@@ -296,9 +287,6 @@ class _World:
 
     def _fill(self, staff) -> None:
         """About three bookings per staff member and working day, plus some time off, over the 14 days."""
-        from bookings import services
-        from bookings.errors import BookingConflict, BookingInvalid
-        from salons.tenancy import salon_scope
 
         tz = self.salon.tz
         with salon_scope(self.salon):

@@ -6,17 +6,15 @@ import contextlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.db.models import Q
 
 from devtools.fake_graph import FakeGraphServer
+from salons.models import Salon
 
 
 def _salon_token(object_id: str) -> tuple[str, str] | None:
     """Tokens come from the salons themselves (by phone number id or WABA id), so the demo needs no setup."""
-    from django.db import close_old_connections
-    from django.db.models import Q
-
-    from salons.models import Salon
-
     close_old_connections()
     salon = Salon.objects.filter(Q(phone_number_id=object_id) | Q(waba_id=object_id)).first()
     if salon is None or not salon.whatsapp_access_token:

@@ -16,6 +16,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
 
 INTERRUPTED = {130, 143}  # honcho's return codes after SIGINT / SIGTERM: a normal stop
 
@@ -29,9 +31,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="skip manage.py demo_data")
 
     def handle(self, *args, procfile: str, only: str, no_demo: bool, **options) -> None:
-        from honcho.environ import parse_procfile
-        from honcho.manager import Manager
-
         processes = parse_procfile(Path(procfile).read_text()).processes
         wanted = {name.strip() for name in only.split(",") if name.strip()}
         if unknown := wanted - set(processes):
