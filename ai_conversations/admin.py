@@ -17,7 +17,6 @@ from ai_conversations.models import (
     AIMessage,
     AssistantSettings,
     ConversationState,
-    IntentDailyStat,
 )
 from config.api import DomainError
 from salons.models import Role, Salon
@@ -323,11 +322,3 @@ class AssistantSettingsAdmin(TenantAdminMixin, admin.ModelAdmin):
         fields = {f.name for f in AssistantSettings._meta.fields} - {"id", "salon", "llm_api_key", "updated_at"}
         data = {name: value for name, value in form.cleaned_data.items() if name in fields}
         return services.assistant_settings_save(salon=obj.salon, data=data)
-
-
-@admin.register(IntentDailyStat)
-class IntentDailyStatAdmin(ReadOnlyTenantAdmin):
-    list_display = ["day", "intent", "count"]
-    list_filter = ["intent"]
-    date_hierarchy = "day"
-    ordering = ["-day", "intent"]

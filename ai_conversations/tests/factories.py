@@ -6,7 +6,8 @@ import datetime
 
 import factory
 
-from ai_conversations.models import AIConversation, AIMessage, AssistantSettings, IntentDailyStat
+from ai_conversations.models import AIConversation, AIMessage, AssistantSettings
+from analytics.models import IntentDailyStat
 from salons.tests.factories import CustomerFactory, SalonFactory, TenantFactory
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ai_conversations.models import AIConversation, AIMessage, AssistantSettings, IntentDailyStat
+from ai_conversations.models import AIConversation, AIMessage, AssistantSettings
 from ai_conversations.tests.factories import (
     AIConversationFactory,
     AIMessageFactory,
     AssistantSettingsFactory,
     IntentDailyStatFactory,
 )
+from analytics.models import IntentDailyStat
 
 CASES: list = []
 

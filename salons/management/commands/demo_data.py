@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from analytics.dashboard import KPI_DAYS
+from analytics.services import local_today, salon_stats_rollup
 from salons.models import ChannelStatus, Membership, Role, Salon, User
-from salons.stats.dashboard import KPI_DAYS
-from salons.stats.services import local_today, salon_stats_rollup
 from salons.tenancy import salon_scope
 
 ADMIN_EMAIL = "admin@chairside.local"

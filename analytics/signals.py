@@ -1,4 +1,6 @@
-"""Signals that bump a salon's stats version when rows the stats count are written (connected from apps.ready)."""
+"""Signals that bump a salon's stats version when rows the stats count are written (connected from
+``AnalyticsConfig.ready``). The writing apps know nothing of this: analytics listens to their models' own
+``post_save``/``post_delete``."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from salons.stats.cache import stats_version_bump
+from analytics.cache import stats_version_bump
 
-# Senders as "app_label.Model" strings: salons never imports the other apps at import time.
+# Senders by "app_label.Model" label: Django resolves them once every app's models are loaded.
 COUNTED_MODELS = (
     "salons.Customer",
     "bookings.Booking",

@@ -1,163 +1,38 @@
-"""Realistic bench data, written with COPY: salons with skewed sizes, bookings that never overlap per staff member,
-WhatsApp conversations in sessions, assistant turns, and the daily rollups that ``stats_backfill`` would compute.
-
-Scale N: 10,000·N bookings, 50,000·N messages, 1,000·N conversations, 3,000·N customers over round(100·√N) salons
-(so per-salon volume grows √N), 180 days of history and 30 days ahead. One salon in twenty is ten times the others.
-"""
+"""The bench data generator: salons with skewed sizes, bookings that never overlap per staff member, WhatsApp
+conversations in sessions, assistant turns, and the daily rollups that ``stats_backfill`` would compute from them."""
 
 from __future__ import annotations
 
-import io
-import json
 import math
 import random
 import statistics
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-
-from ai_conversations.models import AIConversation, AIMessage, IntentDailyStat
+from ai_conversations.models import AIConversation, AIMessage
 from ai_conversations.providers import PRICE_CURRENCY
-from bookings.models import CODE_ALPHABET, Booking, Service, StaffMember
+from analytics.models import IntentDailyStat, SalonDailyStats
+from bookings.models import Booking, Service, StaffMember
+from devtools.analytics_bench.copytext import Table
+from devtools.analytics_bench.shape import (
+    FUTURE_DAYS,
+    HISTORY_DAYS,
+    INBOUND,
+    INTENT_PHRASES,
+    INTENT_WEIGHTS,
+    REPLY,
+    SLOTS_PER_DAY,
+    STATS_COLUMNS,
+    TEMPLATE,
+    ZONES,
+    Day,
+    booking_code,
+)
 from messaging.models import Conversation, Message
-from salons.models import Customer, Salon, SalonDailyStats
-
-HISTORY_DAYS = 180
-FUTURE_DAYS = 30
-SLOTS_PER_DAY = 10  # 09:00-19:00 local, one booking per staff member and hour at most
-ZONES = [
-    ("Europe/Berlin", "EUR", "de"),
-    ("Europe/Lisbon", "EUR", "pt"),
-    ("Europe/Madrid", "EUR", "es"),
-    ("America/Sao_Paulo", "BRL", "pt"),
-    ("America/New_York", "USD", "en"),
-]
-INTENT_PHRASES = {
-    "book": ["Can I book a haircut tomorrow at {h}?", "Quero marcar corte sexta {h}h", "Termin für Färben am {d}."],
-    "ask_availability": ["Do you have time on {d}?", "Hay hueco el {d} por la tarde?", "Habt ihr {h} Uhr frei?"],
-    "reschedule": ["Can we move my appointment to {d}?", "Posso mudar para as {h}?"],
-    "cancel": ["I need to cancel, sorry", "Cancela mi cita del {d}", "Ich muss absagen"],
-    "prices_services": ["How much is a colour?", "Quanto custa manicure?"],
-    "greeting": ["Hi!", "Olá", "Hola, buenas", "Hallo"],
-    "thanks": ["Thanks!", "Obrigada", "Danke"],
-    "talk_to_human": ["I want to talk to a person"],
-    "unknown": ["??", "hmm {h}"],
-}
-INTENT_WEIGHTS = [30, 20, 8, 8, 8, 12, 8, 2, 4]
-
-
-def _esc_str(text: str) -> str:
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-_FORMAT = {
-    str: _esc_str,
-    int: str,
-    float: repr,
-    Decimal: str,
-    uuid.UUID: str,
-    datetime: datetime.isoformat,
-    date: date.isoformat,
-    bool: lambda value: "t" if value else "f",
-    type(None): lambda value: r"\N",
-    dict: lambda value: _esc_str(json.dumps(value, separators=(",", ":"))),
-}
-
-
-def _esc(value) -> str:
-    """A value in COPY's text format."""
-    formatter = _FORMAT.get(type(value))
-    if formatter is not None:
-        return formatter(value)
-    for kind, formatter in _FORMAT.items():  # subclasses: enum members, ...
-        if isinstance(value, kind):
-            return formatter(kind(value) if kind in (str, int) else value)
-    raise TypeError(f"no COPY format for {type(value).__name__}")
-
-
-class Table:
-    """Rows of one model as COPY text; columns not given take the model field's default (or NULL)."""
-
-    def __init__(self, model, columns: list[str]):
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.columns = [f.column for f in fields]
-        index = {f.column: i for i, f in enumerate(fields)}
-        self.positions = [index[c] for c in columns]
-        defaults = []
-        for f in fields:
-            if f.has_default() or (not f.null and f.empty_strings_allowed):
-                value = f.get_default()  # "" for text fields without a default
-                if f.get_internal_type() == "JSONField":
-                    value = json.dumps(value)
-                elif isinstance(value, list):
-                    value = "{" + ",".join(str(v) for v in value) + "}"
-                defaults.append(_esc(value))
-            else:
-                defaults.append(r"\N")
-        slots = [default.replace("{", "{{").replace("}", "}}") for default in defaults]
-        for position in self.positions:
-            slots[position] = "{}"
-        self.line = "\t".join(slots) + "\n"
-        self.buffer = io.StringIO()
-        self.count = 0
-
-    def add(self, *values) -> None:
-        self.buffer.write(self.line.format(*map(_esc, values)))
-        self.count += 1
-
-    def add_raw(self, *texts: str) -> None:
-        """Like ``add`` with values already in COPY text format (the hot tables)."""
-        self.buffer.write(self.line.format(*texts))
-        self.count += 1
-
-    def flush(self, cursor) -> None:
-        data = self.buffer.getvalue()
-        if not data:
-            return
-        table = self.model._meta.db_table
-        with cursor.copy(f"COPY {table} ({', '.join(self.columns)}) FROM STDIN") as copy:
-            copy.write(data)
-        self.buffer = io.StringIO()
-
-
-@dataclass
-class Day:
-    """What the rollup of one salon-local day must find (mirrors salons.stats.services)."""
-
-    created: int = 0
-    confirmed: int = 0
-    cancelled: int = 0
-    completed: int = 0
-    no_show: int = 0
-    revenue: Decimal = Decimal("0")
-    new_customers: int = 0
-    messages_in: int = 0
-    messages_out: int = 0
-    templates: int = 0
-    opened: int = 0
-    whatsapp_cost: Decimal = Decimal("0")
-    ai_messages: int = 0
-    ai_tokens: int = 0
-    ai_cost: Decimal = Decimal("0")
-    handoffs: int = 0
-    responses: list = field(default_factory=list)
-    intents: dict = field(default_factory=lambda: defaultdict(int))
-
-
-def _code(n: int) -> str:
-    chars = []
-    for _ in range(6):
-        n, rest = divmod(n, len(CODE_ALPHABET))
-        chars.append(CODE_ALPHABET[rest])
-    return "".join(chars)
+from salons.models import Customer, Salon
 
 
 class Generator:
@@ -211,7 +86,7 @@ class Generator:
                 ["id", "salon_id", "conversation_id", "direction", "content", "whatsapp_message_id", "intent",
                  "provider", "prompt_tokens", "completion_tokens", "cost", "latency_ms", "created_at"],
             ),
-            "stats": Table(SalonDailyStats, ["id", "salon_id", "day", *_STATS_COLUMNS, "is_final", "computed_at"]),
+            "stats": Table(SalonDailyStats, ["id", "salon_id", "day", *STATS_COLUMNS, "is_final", "computed_at"]),
             "intents": Table(IntentDailyStat, ["id", "salon_id", "day", "intent", "count", "updated_at"]),
         }  # fmt: skip
 
@@ -354,7 +229,7 @@ class Generator:
             customer = rng.choice(regulars) if rng.random() < 0.5 else rng.choice(customers)
             booking_id = self.next_id("booking")
             table.add(
-                booking_id, salon_id, _code(booking_id), customer, service_id, staff[staff_index], starts, ends,
+                booking_id, salon_id, booking_code(booking_id), customer, service_id, staff[staff_index], starts, ends,
                 f"[{starts.isoformat()},{ends.isoformat()})", status, rng.choice(["whatsapp", "assistant", "admin"]),
                 price, currency, confirmed, cancelled, created, updated,
             )  # fmt: skip
@@ -446,11 +321,11 @@ class Generator:
         message_id = self.next_id("message")
         stamp = at.isoformat()
         if direction == "inbound":
-            row = (r"\N", stamp, "", "", r"\N", r"\N", "", "received", _INBOUND)
+            row = (r"\N", stamp, "", "", r"\N", r"\N", "", "received", INBOUND)
         elif kind == "template":
-            row = (stamp, r"\N", "utility", "regular", "t", str(cost), currency, "read", _TEMPLATE)
+            row = (stamp, r"\N", "utility", "regular", "t", str(cost), currency, "read", TEMPLATE)
         else:
-            row = (stamp, r"\N", "service", "free_customer_service", "f", str(cost), currency, "read", _REPLY)
+            row = (stamp, r"\N", "service", "free_customer_service", "f", str(cost), currency, "read", REPLY)
         sent_at, received_at, category, pricing_type, billable, cost_text, currency_text, status, (body, text) = row
         self.tables["message"].add_raw(
             str(message_id), salon_id, str(conversation_id), str(customer_id), direction, kind, body, text,
@@ -485,69 +360,3 @@ class Generator:
             )  # fmt: skip
             for intent, count in sorted(d.intents.items()):
                 self.tables["intents"].add(self.next_id("intents"), salon_id, day_date, intent, count, self.now)
-
-
-_INBOUND = (_esc({"type": "text", "text": {"body": "Hallo, haben Sie morgen frei?"}}), "Hallo, haben Sie morgen frei?")
-_REPLY = (_esc({"type": "text", "text": {"body": "Gern! Morgen 15:00 ist frei."}}), "Gern! Morgen 15:00 ist frei.")
-_TEMPLATE = (
-    _esc({"type": "template", "template": {"name": "booking_reminder", "language": {"code": "en"}}}),
-    "Reminder: your appointment",
-)
-
-_STATS_COLUMNS = [
-    "bookings_created", "bookings_confirmed", "bookings_cancelled", "bookings_completed", "bookings_no_show",
-    "revenue", "revenue_currency", "new_customers", "messages_in", "messages_out", "templates_sent",
-    "conversations_opened", "whatsapp_cost", "whatsapp_cost_currency", "ai_messages", "ai_tokens", "ai_cost",
-    "ai_cost_currency", "handoffs", "first_response_median_seconds", "first_responses",
-]  # fmt: skip
-
-
-# --- load: plain indexes and the exclusion constraint are rebuilt after COPY (same definitions, same names) ------
-def load(scale: int, log) -> dict:
-    tables = [
-        m._meta.db_table
-        for m in (Salon, Customer, Service, StaffMember, Booking, Conversation, Message, AIConversation, AIMessage)
-    ]
-    connection.ensure_connection()
-    raw = connection.connection  # psycopg 3, autocommit: every COPY commits on its own
-    raw.autocommit = True
-    with raw.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # FK triggers off: the generator keeps references
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-            "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'x' AND t.relname = ANY(%s)",
-            [tables],
-        )
-        exclusions = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ANY(%s) AND NOT i.indisunique "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for table, name, _ in exclusions:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-        log(f"dropped {len(indexes)} plain indexes and {len(exclusions)} exclusion constraint(s) for the load")
-
-        counts = Generator(scale).run(cursor, log)
-        log("rows: " + ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("largest", "salons")))
-
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in exclusions:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        log("indexes and constraints rebuilt (same names and definitions as the migrations)")
-        for model in (Customer, Service, StaffMember, Booking, Conversation, Message, AIConversation, AIMessage,
-                      SalonDailyStats, IntentDailyStat):  # fmt: skip
-            table = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(max(id), 1)) FROM {table}")  # noqa: S608
-        cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("VACUUM ANALYZE")
-    return counts
-
-
-__all__ = ["Generator", "load"]

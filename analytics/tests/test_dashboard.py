@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ai_conversations.models import AIConversation
+from analytics.services import local_today, salon_stats_rollup
+from analytics.tests.helpers import make_booking
 from bookings.models import BookingStatus
 from bookings.tests.factories import StaffMemberFactory
 from salons.models import Role
-from salons.stats.services import local_today, salon_stats_rollup
-from salons.stats.tests.helpers import make_booking
 from salons.tests.factories import CustomerFactory, SalonFactory, UserFactory
 
 # Date-sensitive: also run at pinned dates (tests/pinned_dates.py).

@@ -10,14 +10,14 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from analytics.cache import _version_key
+from analytics.models import SalonDailyStats
+from analytics.services import salon_stats_rollup
+from analytics.tests.helpers import make_ai_turn, make_booking, make_customer, make_dialog
 from bookings.models import BookingStatus
 from messaging.inbound import inbound_status_receive
 from messaging.models import Direction, MessageStatus, MessageType
 from messaging.tests.factories import ConversationFactory, MessageFactory
-from salons.models import SalonDailyStats
-from salons.stats.cache import _version_key
-from salons.stats.services import salon_stats_rollup
-from salons.stats.tests.helpers import make_ai_turn, make_booking, make_customer, make_dialog
 from salons.tenancy import salon_scope
 from salons.tests.factories import SalonFactory
 
@@ -175,6 +175,6 @@ def test_today_is_not_final_and_the_backfill_command_fills_a_range(salon, other_
     )
     assert SalonDailyStats.all_salons.count() == 6
 
-    from salons.stats.services import local_today
+    from analytics.services import local_today
 
     assert not salon_stats_rollup(salon=salon, day=local_today(salon)).is_final

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from analytics.models import SalonDailyStats
+from analytics.services import local_today, salon_stats_rollup
+from analytics.tests.helpers import make_booking
 from bookings.models import BookingStatus
-from salons.models import SalonDailyStats
-from salons.stats.services import local_today, salon_stats_rollup
-from salons.stats.tests.helpers import make_booking
 from salons.tests.factories import SalonFactory
 
 # Date-sensitive: also run at pinned dates (tests/pinned_dates.py).

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from salons.models import Salon, SalonDailyStats
-from salons.stats.cache import stats_cached
-from salons.stats.services import METRIC_FIELDS, local_today, salon_stats_compute
+from ai_conversations.providers import PRICE_CURRENCY
+from analytics.cache import stats_cached
+from analytics.models import SalonDailyStats
+from analytics.services import METRIC_FIELDS, local_today, salon_stats_compute
+from salons.models import Salon
 from salons.tenancy import salon_scope
 
 GRANULARITIES = ("day", "week", "month")
@@ -95,8 +97,6 @@ def salon_stats(
         days = {row["day"]: row for row in stored.values("day", *METRIC_FIELDS).order_by()}
     if start <= today <= end:
         days[today] = salon_stats_compute(salon=salon, day=today)
-    from ai_conversations.providers import PRICE_CURRENCY
-
     currencies = {"revenue": salon.currency, "whatsapp_cost": salon.currency, "ai_cost": PRICE_CURRENCY}
     series = []
     cursor = period_start(start, granularity)

@@ -8,10 +8,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from analytics.models import SalonDailyStats
+from analytics.selectors import COUNT_FIELDS, GRANULARITIES, MAX_RANGE_DAYS, MONEY_FIELDS, salon_stats_cached
+from analytics.services import local_today
 from config.db.routing import replica_reads
-from salons.models import SalonDailyStats
-from salons.stats.selectors import COUNT_FIELDS, GRANULARITIES, MAX_RANGE_DAYS, MONEY_FIELDS, salon_stats_cached
-from salons.stats.services import local_today
 from salons.tenancy.api import SalonScopedAPIView
 
 DEFAULT_RANGE_DAYS = 30

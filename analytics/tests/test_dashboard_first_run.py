@@ -11,10 +11,10 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import Sum
 
+from analytics.dashboard import KPI_DAYS, all_salons_overview, salon_dashboard
+from analytics.services import day_bounds, local_today
 from bookings.models import Booking, BookingStatus
 from salons.models import Salon
-from salons.stats.dashboard import KPI_DAYS, all_salons_overview, salon_dashboard
-from salons.stats.services import day_bounds, local_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

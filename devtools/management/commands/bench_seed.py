@@ -13,7 +13,11 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from salons.stats import bench
+from analytics.models import SalonDailyStats
+from analytics.services import METRIC_FIELDS, salon_stats_compute
+from devtools.analytics_bench import bench
+from devtools.analytics_bench.benchdata import load
+from salons.models import Salon
 
 
 class Command(BaseCommand):
@@ -36,8 +40,6 @@ class Command(BaseCommand):
 
     # --- in the child, DATABASE_URL names the bench database -------------------------------------------------------
     def _seed_here(self, scale: int) -> None:
-        from salons.stats.benchdata import load
-
         started = time.monotonic()
         call_command("migrate", verbosity=0)
         self._log(started, "migrated")
@@ -51,9 +53,6 @@ class Command(BaseCommand):
 
     def _verify(self, salon_ids: list[str], samples: int = 6) -> None:
         """The generator's rollups must equal what the real rollup computes from the loaded rows."""
-        from salons.models import Salon, SalonDailyStats
-        from salons.stats.services import METRIC_FIELDS, salon_stats_compute
-
         rng = random.Random(7)
         checked = 0
         for salon in Salon.objects.filter(pk__in=salon_ids):

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.services import salon_stats_rollup
 from salons.management.commands._common import salon_from_arg
 from salons.models import Salon
-from salons.stats.services import salon_stats_rollup
 
 
 def _day(value: str) -> date:

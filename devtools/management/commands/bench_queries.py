@@ -28,8 +28,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from salons.stats import bench
+from analytics.benchforms import query_pairs, sample
+from devtools.analytics_bench import bench
+from salons.services import api_key_create
 
 HOT = ("stats_uncached", "stats_cached", "bookings_page", "salon_lookup", "customer_history")
 SAMPLE_SALONS = 10
@@ -81,8 +85,6 @@ class Command(BaseCommand):
 
     # --- in the child: DATABASE_URL names the bench database ------------------------------------------------------
     def _measure_here(self, options) -> None:
-        from salons.stats.benchforms import query_pairs, sample
-
         salons = sample(SAMPLE_SALONS)
         results = {}
         for name, ours, seed in query_pairs():
@@ -103,7 +105,7 @@ class Command(BaseCommand):
         tmp = Path(tempfile.mkdtemp(prefix="chairside-bench-"))
         env = bench.child_env(
             db_name,
-            DJANGO_SETTINGS_MODULE="salons.stats.bench_settings",
+            DJANGO_SETTINGS_MODULE="devtools.analytics_bench.bench_settings",
             THROTTLE_USER="100000000/min",  # the throttle still runs (a Redis round trip), it just never says 429
             PROMETHEUS_MULTIPROC_DIR=str(tmp),
             CELERY_BROKER_URL="memory://",
@@ -153,9 +155,6 @@ class Command(BaseCommand):
 
 
 def _timed(fn: Callable, salons: list, iterations: int, *, budget: float) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for salon in salons:  # warm up (plans, caches) on every sampled salon
         fn(salon)
     connection.queries_log.clear()
@@ -175,8 +174,6 @@ def _timed(fn: Callable, salons: list, iterations: int, *, budget: float) -> dic
 
 def _http_fixture(salon) -> dict:
     """A write-scope API key of the largest salon (its raw secret goes to the parent for the load generator)."""
-    from salons.services import api_key_create
-
     _, raw_key = api_key_create(salon=salon, name=f"bench {uuid.uuid4().hex[:6]}", scope="write")
     return {"salon_id": str(salon.pk), "api_key": raw_key}
 

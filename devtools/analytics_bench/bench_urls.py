@@ -3,8 +3,8 @@
 from django.urls import path
 from rest_framework.response import Response
 
+from analytics.models import SalonDailyStats
 from config.urls import urlpatterns as production_urlpatterns
-from salons.models import SalonDailyStats
 from salons.tenancy.api import SalonScopedAPIView
 
 

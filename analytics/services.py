@@ -1,4 +1,5 @@
-"""Daily rollups: one salon's numbers for one local day, computed with a few aggregate queries and upserted."""
+"""Daily rollups: one salon's numbers for one local day (one SQL statement, upserted), and the assistant's intents
+per local day."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from functools import cache, partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from salons.models import Customer, Salon, SalonDailyStats
-from salons.stats.cache import stats_version_bump
+from ai_conversations.models import AIConversation, AIMessage
+from ai_conversations.models import Direction as AIDirection
+from ai_conversations.providers import PRICE_CURRENCY
+from analytics.cache import stats_version_bump
+from analytics.models import IntentDailyStat, SalonDailyStats
+from bookings.availability import local_day_bounds
+from bookings.models import Booking, BookingStatus
+from messaging.models import Direction, Message, MessageType
+from salons.models import Customer, Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.sql import TenantSQL
 
@@ -48,8 +57,6 @@ def local_today(salon: Salon, now: datetime | None = None) -> date:
 
 def day_bounds(salon: Salon, day: date) -> tuple[datetime, datetime]:
     """[local midnight of ``day``, the next local midnight) as aware UTC datetimes (23 or 25 h on DST days)."""
-    from bookings.availability import local_day_bounds
-
     return local_day_bounds(day, day, salon.tz)
 
 
@@ -119,10 +126,6 @@ SELECT * FROM bookings, customers, messages, conversations, assistant, handoffs
 
 @cache
 def _day_statement() -> TenantSQL:
-    from ai_conversations.models import AIConversation, AIMessage
-    from bookings.models import Booking
-    from messaging.models import Message
-
     return TenantSQL(
         _DAY_SQL.format(
             booking=Booking._meta.db_table,
@@ -140,11 +143,6 @@ def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
     Fixed SQL through ``salons.tenancy.sql.TenantSQL`` (every CTE filters on the salon in scope, entered here): one
     round trip keeps today's live slice of the stats API cheap.
     """
-    from ai_conversations.models import Direction as AIDirection
-    from ai_conversations.providers import PRICE_CURRENCY
-    from bookings.models import BookingStatus
-    from messaging.models import Direction, MessageType
-
     start, end = day_bounds(salon, day)
     params = {
         "start": start,
@@ -188,3 +186,24 @@ def salon_stats_rollup(*, salon: Salon, day: date, final: bool | None = None) ->
     )
     transaction.on_commit(partial(stats_version_bump, salon.pk))
     return row
+
+
+@transaction.atomic
+def intent_stats_rollup(*, salon: Salon, day: date) -> dict[str, int]:
+    """Count inbound messages per intent on one local day of the salon into IntentDailyStat (idempotent).
+
+    Reads only (salon, created_at, intent) through the index of the same name: no message text is scanned.
+    """
+    start, end = day_bounds(salon, day)
+    with salon_scope(salon):
+        counts = dict(
+            AIMessage.objects.filter(direction=AIDirection.INBOUND, created_at__gte=start, created_at__lt=end)
+            .exclude(intent="")
+            .values_list("intent")
+            .annotate(n=Count("id"))
+            .values_list("intent", "n")
+        )
+        IntentDailyStat.objects.filter(day=day).exclude(intent__in=list(counts)).delete()
+        for intent, count in counts.items():
+            IntentDailyStat.objects.update_or_create(day=day, intent=intent, defaults={"count": count})
+    return counts

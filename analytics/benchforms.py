@@ -16,15 +16,16 @@ from functools import cache
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Sum
 
-from ai_conversations.models import AIMessage, IntentDailyStat
+from ai_conversations.models import AIMessage
+from analytics.cache import stats_version_bump
+from analytics.dashboard import salon_dashboard
+from analytics.models import IntentDailyStat
+from analytics.selectors import salon_stats, salon_stats_cached
+from analytics.services import local_today
 from bookings.models import Booking
 from bookings.selectors import booking_list_queryset, customer_booking_history
 from messaging.models import Message
 from salons.models import Customer, Salon
-from salons.stats.cache import stats_version_bump
-from salons.stats.dashboard import salon_dashboard
-from salons.stats.selectors import salon_stats, salon_stats_cached
-from salons.stats.services import local_today
 from salons.tenancy import salon_scope
 
 

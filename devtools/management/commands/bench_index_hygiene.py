@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from salons.stats import bench
+from devtools.analytics_bench import bench
 
 # The migrations just before index hygiene, per app (migrating to them re-creates the dropped indexes).
 BEFORE = [

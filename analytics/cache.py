@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from analytics.metrics import STATS_CACHE_HIT, STATS_CACHE_MISS
 from config.coalesce import coalesced
-from salons.stats.metrics import STATS_CACHE_HIT, STATS_CACHE_MISS
 
 logger = logging.getLogger("chairside.stats")
 

@@ -12,12 +12,17 @@ from django.db.models import Count, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from salons.models import Salon, SalonDailyStats
-from salons.stats.cache import stats_cached
-from salons.stats.selectors import salon_stats_cached
-from salons.stats.services import local_today, salon_stats_compute
-from salons.stats.svg import bar_chart
+from ai_conversations.models import AIConversation, ConversationState
+from analytics.cache import stats_cached
+from analytics.models import SalonDailyStats
+from analytics.selectors import salon_stats_cached
+from analytics.services import local_today, salon_stats_compute
+from analytics.svg import bar_chart
+from bookings.models import BookingStatus
+from bookings.selectors import bookings_on_day
+from salons.models import Salon
 from salons.tenancy import salon_scope
+from salons.tenancy.admin import member_salon_ids
 
 KPI_DAYS = 30
 WAITING_SHOWN = 20
@@ -27,8 +32,6 @@ OVERVIEW_LIVE_SALONS = 20  # salons whose today is computed live when not rolled
 
 def dashboard_context(request) -> dict[str, Any] | None:
     """The dashboard for the request's user: their salons, or every salon for a superuser; None for nobody."""
-    from salons.tenancy.admin import member_salon_ids
-
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
@@ -46,9 +49,6 @@ def _admin_url(name: str, *args) -> str | None:
 
 
 def _bookings_by_staff(salon: Salon, day) -> list[dict[str, Any]]:
-    from bookings.models import BookingStatus
-    from bookings.selectors import bookings_on_day
-
     by_staff: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for booking in bookings_on_day(salon=salon, day=day).exclude(status=BookingStatus.CANCELLED):
         by_staff[booking.staff.name].append(
@@ -64,8 +64,6 @@ def _bookings_by_staff(salon: Salon, day) -> list[dict[str, Any]]:
 
 
 def _waiting_for_a_person(salon: Salon) -> tuple[list[dict[str, Any]], int]:
-    from ai_conversations.models import AIConversation, ConversationState
-
     waiting = AIConversation.objects.filter(state=ConversationState.HANDED_OFF)
     rows = [
         {
@@ -129,8 +127,6 @@ def salon_dashboard(salon: Salon) -> dict[str, Any]:
 
 def all_salons_overview() -> dict[str, Any]:
     """Superusers: the last 30 days of every active salon from the stored rollups, in three grouped queries."""
-    from ai_conversations.models import AIConversation, ConversationState
-
     since = timezone.now().date() - timedelta(days=KPI_DAYS - 1)
     rollups = SalonDailyStats.all_salons.filter(day__gte=since)
     per_salon = {

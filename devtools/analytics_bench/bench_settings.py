@@ -2,4 +2,4 @@
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "salons.stats.bench_urls"
+ROOT_URLCONF = "devtools.analytics_bench.bench_urls"
