@@ -21,7 +21,7 @@ from ai_conversations.models import (
 from config.api import DomainError
 from salons.models import Role, Salon
 from salons.tenancy import salon_scope
-from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+from salons.tenancy.admin import ReadOnlyTenantAdmin, TenantAdminMixin, TenantInlineMixin, member_salon_ids
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -262,22 +262,6 @@ def _last_choices(salon, phone: str) -> list[tuple[str, str]]:
         Message.objects.filter(customer__wa_id=phone.lstrip("+"), direction=Direction.OUTBOUND).order_by("-pk").first()
     )
     return choices(last) if last is not None else []
-
-
-class ReadOnlyTenantAdmin(TenantAdminMixin, admin.ModelAdmin):
-    """Rows written by the assistant only: visible to the salon's members, changed by nobody."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_view(self, request, object_id, extra_context=None):
-        # Another salon's row is "not found" (as in every admin), not "forbidden".
-        if self.get_object(request, object_id) is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(AIMessage)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ai_conversations.admin import ReadOnlyTenantAdmin
 from analytics.models import IntentDailyStat
+from salons.tenancy.admin import ReadOnlyTenantAdmin
 
 
 @admin.register(IntentDailyStat)

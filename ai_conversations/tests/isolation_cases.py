@@ -7,9 +7,7 @@ from ai_conversations.tests.factories import (
     AIConversationFactory,
     AIMessageFactory,
     AssistantSettingsFactory,
-    IntentDailyStatFactory,
 )
-from analytics.models import IntentDailyStat
 
 CASES: list = []
 
@@ -17,5 +15,4 @@ ADMIN_FACTORIES = {
     AIConversation: lambda salon: AIConversationFactory(salon=salon),
     AIMessage: lambda salon: AIMessageFactory(salon=salon),
     AssistantSettings: lambda salon: AssistantSettingsFactory(salon=salon),
-    IntentDailyStat: lambda salon: IntentDailyStatFactory(salon=salon),
 }

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from ai_conversations.demo import seed
 from ai_conversations.models import AIConversation, AIMessage, ConversationState
-from ai_conversations.services import intent_stats_rollup
 from ai_conversations.tests.test_dialogs_e2e import text_of
 from analytics.models import IntentDailyStat
+from analytics.services import intent_stats_rollup
 from bookings.models import Booking
 from salons.models import Role
 from salons.tenancy import salon_scope
