@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from analytics.cache import _version_key
 from analytics.models import SalonDailyStats
-from analytics.services import salon_stats_rollup
+from analytics.services import local_today, salon_stats_rollup
 from analytics.tests.helpers import make_ai_turn, make_booking, make_customer, make_dialog
 from bookings.models import BookingStatus
 from messaging.inbound import inbound_status_receive
@@ -174,7 +174,5 @@ def test_today_is_not_final_and_the_backfill_command_fills_a_range(salon, other_
         stdout=StringIO(),
     )
     assert SalonDailyStats.all_salons.count() == 6
-
-    from analytics.services import local_today
 
     assert not salon_stats_rollup(salon=salon, day=local_today(salon)).is_final
