@@ -17,12 +17,11 @@ from ai_conversations.models import (
     AIMessage,
     AssistantSettings,
     ConversationState,
-    IntentDailyStat,
 )
 from config.api import DomainError
 from salons.models import Role, Salon
 from salons.tenancy import salon_scope
-from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+from salons.tenancy.admin import ReadOnlyTenantAdmin, TenantAdminMixin, TenantInlineMixin, member_salon_ids
 
 # What the Try page accepts: a WhatsApp text's length, and a reply id or title as the dialog writes them.
 TRY_TEXT_MAX = 4096
@@ -250,20 +249,6 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/ai_conversations/try.html", context)
 
 
-class ReadOnlyTenantAdmin(TenantAdminMixin, admin.ModelAdmin):
-    """Rows written by the assistant only: visible to the salon's members, changed by nobody."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_view(self, request, object_id, extra_context=None):
-        # Another salon's row is "not found" (as in every admin), not "forbidden".
-        if self.get_object(request, object_id) is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(AIMessage)
@@ -308,11 +293,3 @@ class AssistantSettingsAdmin(TenantAdminMixin, admin.ModelAdmin):
         fields = {f.name for f in AssistantSettings._meta.fields} - {"id", "salon", "llm_api_key", "updated_at"}
         data = {name: value for name, value in form.cleaned_data.items() if name in fields}
         return services.assistant_settings_save(salon=obj.salon, data=data)
-
-
-@admin.register(IntentDailyStat)
-class IntentDailyStatAdmin(ReadOnlyTenantAdmin):
-    list_display = ["day", "intent", "count"]
-    list_filter = ["intent"]
-    date_hierarchy = "day"
-    ordering = ["-day", "intent"]

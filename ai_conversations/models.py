@@ -155,22 +155,3 @@ class AssistantSettings(TenantModel):
 
     def __str__(self) -> str:
         return "Assistant settings"
-
-
-class IntentDailyStat(TenantModel):
-    """Inbound messages per salon, local day and intent (built by the rollups task from AIMessage.intent)."""
-
-    day = models.DateField()
-    intent = models.CharField(max_length=24, choices=Intent.choices)
-    count = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-day", "intent"]
-        constraints = [
-            models.UniqueConstraint(fields=["salon", "day", "intent"], name="intentstat_unique_salon_day_intent"),
-            models.CheckConstraint(condition=Q(intent__in=Intent.values), name="intentstat_intent_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.intent}: {self.count}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time as monotonic
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -271,33 +271,6 @@ def conversation_staff_reply(
         message_count=F("message_count") + 1, last_activity_at=timezone.now()
     )
     return outbound
-
-
-# --- analytics --------------------------------------------------------------------------------------------------
-@transaction.atomic
-def intent_stats_rollup(*, salon: Salon, day) -> dict[str, int]:
-    """Count inbound messages per intent on one local day of the salon into IntentDailyStat (idempotent).
-
-    Reads only (salon, created_at, intent) through the index of the same name: no message text is scanned.
-    """
-    from django.db.models import Count
-
-    from ai_conversations.models import IntentDailyStat
-
-    start = datetime.combine(day, datetime.min.time(), tzinfo=salon.tz)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=salon.tz)
-    with salon_scope(salon):
-        counts = dict(
-            AIMessage.objects.filter(direction=Direction.INBOUND, created_at__gte=start, created_at__lt=end)
-            .exclude(intent="")
-            .values_list("intent")
-            .annotate(n=Count("id"))
-            .values_list("intent", "n")
-        )
-        IntentDailyStat.objects.filter(day=day).exclude(intent__in=list(counts)).delete()
-        for intent, count in counts.items():
-            IntentDailyStat.objects.update_or_create(day=day, intent=intent, defaults={"count": count})
-    return counts
 
 
 @transaction.atomic

@@ -32,8 +32,3 @@ def assistant_reply(*, salon_id: str, message_id: str | None = None, message_ids
             assistant_reply_to(message=messages[pk])
         except Exception:
             logger.exception("assistant reply failed", extra={"salon_id": salon_id, "message_id": pk})
-
-
-# Celery autodiscovers ``tasks`` modules only: register the rollup tasks (named ai_conversations.rollups.* so they
-# route to the rollups queue).
-from ai_conversations import rollups  # noqa: E402, F401

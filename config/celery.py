@@ -21,8 +21,7 @@ app.conf.task_routes = [
     {
         "webhooks.tasks.*": {"queue": "webhooks"},
         "messaging.tasks.*": {"queue": "outbound"},
-        "*.rollups.*": {"queue": "rollups"},
-        "salons.tasks.*": {"queue": "rollups"},
+        "analytics.tasks.*": {"queue": "rollups"},
     }
 ]
 app.autodiscover_tasks()

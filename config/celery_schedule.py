@@ -23,21 +23,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
-    # Assistant analytics: inbound messages per salon, local day and intent (today and yesterday, idempotent).
-    "ai-intent-stats-rollup": {
-        "task": "ai_conversations.rollups.intent_stats_rollup_all",
+    # Analytics of the assistant: inbound messages per salon, local day and intent (today and yesterday, idempotent).
+    "analytics-intent-stats-rollup": {
+        "task": "analytics.tasks.intent_stats_rollup_all",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
     # Salon stats: today's rows every 5 minutes (and yesterday's final row on the first run after local midnight).
-    "salons-stats-refresh": {
-        "task": "salons.tasks.stats_refresh_all",
+    "analytics-stats-refresh": {
+        "task": "analytics.tasks.stats_refresh_all",
         "schedule": 300.0,
         "options": {"expires": 300},
     },
     # Yesterday's rows again every hour, so late status webhooks (pricing) still reach the day they belong to.
-    "salons-stats-finalise-yesterday": {
-        "task": "salons.tasks.stats_finalise_yesterday_all",
+    "analytics-stats-finalise-yesterday": {
+        "task": "analytics.tasks.stats_finalise_yesterday_all",
         "schedule": crontab(minute=7),
         "options": {"expires": 3000},
     },

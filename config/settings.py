@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bookings",
     "messaging",
     "ai_conversations",
+    "analytics",
     "webhooks",
     "dbops",
     "localization",

@@ -261,48 +261,6 @@ class Customer(TenantModel):
             self.phone = normalize_phone(self.phone)
 
 
-class SalonDailyStats(TenantModel):
-    """One salon's numbers for one local day, built by ``salons.stats.services.salon_stats_rollup`` (idempotent).
-
-    Counts follow each event's own time in the salon's zone: created/confirmed/cancelled by when that happened,
-    completed, no-show and revenue by the appointment's start. Money is in ``*_currency`` beside it.
-    """
-
-    day = models.DateField(help_text="The salon's local date.")
-    bookings_created = models.PositiveIntegerField(default=0)
-    bookings_confirmed = models.PositiveIntegerField(default=0)
-    bookings_cancelled = models.PositiveIntegerField(default=0)
-    bookings_completed = models.PositiveIntegerField(default=0)
-    bookings_no_show = models.PositiveIntegerField(default=0)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    revenue_currency = models.CharField(max_length=3, blank=True)
-    new_customers = models.PositiveIntegerField(default=0)
-    messages_in = models.PositiveIntegerField(default=0)
-    messages_out = models.PositiveIntegerField(default=0)
-    templates_sent = models.PositiveIntegerField(default=0)
-    conversations_opened = models.PositiveIntegerField(default=0, help_text="Customer-service windows opened.")
-    whatsapp_cost = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
-    whatsapp_cost_currency = models.CharField(max_length=3, blank=True)
-    ai_messages = models.PositiveIntegerField(default=0, help_text="Assistant replies sent.")
-    ai_tokens = models.PositiveBigIntegerField(default=0)
-    ai_cost = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
-    ai_cost_currency = models.CharField(max_length=3, blank=True)
-    handoffs = models.PositiveIntegerField(default=0)
-    first_response_median_seconds = models.FloatField(null=True, blank=True)
-    first_responses = models.PositiveIntegerField(default=0, help_text="Customer turns the median is taken over.")
-    is_final = models.BooleanField(default=False, help_text="Recomputed after the salon's local midnight.")
-    computed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "salon daily stats"
-        verbose_name_plural = "salon daily stats"
-        ordering = ["-day"]
-        constraints = [models.UniqueConstraint(fields=["salon", "day"], name="salondailystats_unique_salon_day")]
-
-    def __str__(self) -> str:
-        return f"{self.day}"
-
-
 class Invitation(TenantModel):
     """An owner's invitation of a person (by email) to a role in the salon. Membership starts when the person accepts
     through the single-use link that was emailed to them; until then nothing is created for, or revealed about, them.

@@ -4,7 +4,6 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from salons import api
-from salons.stats.api import SalonStatsView
 
 # Routes that are not under a salon: /api/v1/auth/..., /api/v1/me/, /api/v1/salons/ (the salons I belong to).
 account_patterns: list = [
@@ -26,5 +25,4 @@ router.register("customers", api.CustomerViewSet, basename="customer")
 salon_patterns: list = [
     path("", api.SalonDetailView.as_view(), name="salon-detail"),
     *router.urls,
-    path("stats/", SalonStatsView.as_view(), name="salon-stats"),
 ]

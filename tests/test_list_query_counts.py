@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from analytics.tests.helpers import make_booking
 from messaging.tests.factories import ConversationFactory, MessageFactory
-from salons.stats.tests.helpers import make_booking
 from salons.tests.factories import CustomerFactory
 from tests.isolation.support import TENANT_PREFIX, _walk, load_cases
 

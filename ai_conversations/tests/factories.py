@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 import factory
 
-from ai_conversations.models import AIConversation, AIMessage, AssistantSettings, IntentDailyStat
+from ai_conversations.models import AIConversation, AIMessage, AssistantSettings
 from salons.tests.factories import CustomerFactory, SalonFactory, TenantFactory
 
 
@@ -35,13 +33,3 @@ class AssistantSettingsFactory(TenantFactory):
         model = AssistantSettings
 
     salon = factory.SubFactory(SalonFactory)
-
-
-class IntentDailyStatFactory(TenantFactory):
-    class Meta:
-        model = IntentDailyStat
-
-    salon = factory.SubFactory(SalonFactory)
-    day = factory.LazyFunction(datetime.date.today)
-    intent = "book"
-    count = 3

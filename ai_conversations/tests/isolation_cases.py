@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ai_conversations.models import AIConversation, AIMessage, AssistantSettings, IntentDailyStat
+from ai_conversations.models import AIConversation, AIMessage, AssistantSettings
 from ai_conversations.tests.factories import (
     AIConversationFactory,
     AIMessageFactory,
     AssistantSettingsFactory,
-    IntentDailyStatFactory,
 )
 
 CASES: list = []
@@ -16,5 +15,4 @@ ADMIN_FACTORIES = {
     AIConversation: lambda salon: AIConversationFactory(salon=salon),
     AIMessage: lambda salon: AIMessageFactory(salon=salon),
     AssistantSettings: lambda salon: AssistantSettingsFactory(salon=salon),
-    IntentDailyStat: lambda salon: IntentDailyStatFactory(salon=salon),
 }

@@ -16,12 +16,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from analytics.models import SalonDailyStats
 from bookings.selectors import booking_list_queryset, customer_booking_history
 from dbops.connection import admin_dsn
+from devtools.analytics_bench import bench
 from messaging.models import Conversation, Message
 from messaging.selectors import conversation_list, conversation_messages
-from salons.models import Customer, Salon, SalonDailyStats
-from salons.stats import bench
+from salons.models import Customer, Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.scope import TenantModel
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from analytics.models import SalonDailyStats
 from dbops.monitoring import exporter_metric_names, exporter_queries, promql_metric_names
-from salons.models import SalonDailyStats
 from salons.tenancy import salon_scope
 from tests.tools import require_tool
 
@@ -206,8 +206,8 @@ def _exposed_names(text: str) -> set[str]:
 @pytest.mark.django_db
 def test_every_metric_used_by_a_rule_or_dashboard_is_exported(client):
     # The worker and relay processes expose the same modules' metrics (config/worker_metrics.py, webhooks_relay).
+    import analytics.metrics  # noqa: F401
     import messaging.metrics  # noqa: F401
-    import salons.stats.metrics  # noqa: F401
     import webhooks.metrics  # noqa: F401
 
     client.get("/readyz")  # a database query, so the django_db_* families have children

@@ -277,6 +277,22 @@ class TenantAdminMixin(ServiceAdminMixin):
             super().delete_model(request, obj)
 
 
+class ReadOnlyTenantAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Rows that code writes (the assistant's turns, rollups): visible to the salon's members, changed by nobody."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Another salon's row is "not found" (as in every admin), not "forbidden".
+        if self.get_object(request, object_id) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
 class TenantInlineMixin(TenantAdminMixin):
     """Inlines: rows of the parent's salon only; new inline rows inherit the parent's salon."""
 

@@ -62,7 +62,6 @@ CASES = [
         write_body=lambda salon: {"name": "Renamed Customer", "notes": "prefers mornings"},
         roles={"get": Role.VIEWER, "patch": Role.STAFF, "delete": Role.STAFF},
     ),
-    RouteCase("salon-stats", query={"granularity": "week"}),
 ]
 
 # Rows for the admin isolation test: one tenant-owned row of the model in ``salon``.

@@ -405,7 +405,7 @@ def test_status_for_a_message_we_never_sent_is_let_go_after_the_retries(post_sig
 def test_a_batch_publishes_its_replies_and_stats_bumps_once_after_the_events_committed(post_signed, monkeypatch):
     from celery.app.task import Task
 
-    from salons.stats import cache as stats_cache
+    from analytics import cache as stats_cache
 
     salon = SalonFactory(phone_number_id=PHONE_NUMBER_ID)
     published, bumps = [], []

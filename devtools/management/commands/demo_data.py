@@ -8,13 +8,13 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from analytics.dashboard import KPI_DAYS
+from analytics.services import local_today, salon_stats_rollup
 from devtools.demo import ai_conversations as ai_conversations_demo
 from devtools.demo import bookings as bookings_demo
 from devtools.demo import messaging as messaging_demo
 from devtools.demo import salons as salons_demo
 from salons.models import ChannelStatus, Membership, Role, Salon, User
-from salons.stats.dashboard import KPI_DAYS
-from salons.stats.services import local_today, salon_stats_rollup
 from salons.tenancy import salon_scope
 
 ADMIN_EMAIL = "admin@chairside.local"
