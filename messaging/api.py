@@ -258,13 +258,16 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if v["type"] == "text":
-            message = services.message_send_text(customer=v["customer"], text=v["text"], reply_to=v["reply_to"])
+            message = services.message_send_text(
+                salon=self.salon, customer=v["customer"], text=v["text"], reply_to=v["reply_to"]
+            )
         elif v["type"] == "interactive":
             message = services.message_send_interactive(
-                customer=v["customer"], interactive=v["interactive"], reply_to=v["reply_to"]
+                salon=self.salon, customer=v["customer"], interactive=v["interactive"], reply_to=v["reply_to"]
             )
         else:
             message = services.message_send_template(
+                salon=self.salon,
                 customer=v["customer"],
                 template_name=v["template_name"],
                 language=v["language"],
@@ -299,7 +302,7 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
     def create(self, request, salon_id):
         data = TemplateCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        template = services.template_create(**data.validated_data)
+        template = services.template_create(salon=self.salon, **data.validated_data)
         return Response(TemplateOutputSerializer(template).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, salon_id, pk):
@@ -315,7 +318,7 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
     @action(detail=False, methods=["post"])
     def sync(self, request, salon_id):
         """Fetch every template of the WABA from Meta (in the background)."""
-        services.template_sync_enqueue()
+        services.template_sync_enqueue(salon=self.salon)
         return Response({"detail": "Template sync started."}, status=status.HTTP_202_ACCEPTED)
 
 

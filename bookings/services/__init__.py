@@ -3,7 +3,6 @@
 Callers import from here (``from bookings.services import booking_create``); the modules are the layout.
 """
 
-from bookings.errors import BookingConflict, BookingInvalid, CustomerBusy
 from bookings.services.booking_writes import (
     booking_cancel,
     booking_complete,
@@ -27,9 +26,6 @@ from bookings.services.catalog import (
 from bookings.services.reminders import reminders_schedule, reminders_send_due
 
 __all__ = [
-    "BookingConflict",
-    "BookingInvalid",
-    "CustomerBusy",
     "booking_cancel",
     "booking_complete",
     "booking_confirm",
