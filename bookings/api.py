@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from bookings import selectors, services
@@ -35,11 +34,6 @@ from config.api_input import PlausibleDateField, PlausibleDateFilter, PlausibleD
 from salons.models import Customer, Role, User
 from salons.tenancy import current_salon, current_salon_id
 from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField, request_person
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class SalonDateTimeField(PlausibleDateTimeField):
@@ -97,7 +91,6 @@ class ServiceViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     model = Service
     write_role = Role.MANAGER
     serializer_class = ServiceSerializer
-    pagination_class = Pagination
     filterset_fields = ["is_active", "category"]
 
     def scope_queryset(self, queryset):
@@ -184,7 +177,6 @@ class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     model = StaffMember
     write_role = Role.MANAGER
     serializer_class = StaffOutputSerializer
-    pagination_class = Pagination
     filterset_fields = ["is_active"]
 
     def scope_queryset(self, queryset):
@@ -246,7 +238,6 @@ class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     model = TimeOff
     write_role = Role.MANAGER
     serializer_class = TimeOffOutputSerializer
-    pagination_class = Pagination
     filterset_class = TimeOffFilter
 
     def scope_queryset(self, queryset):
@@ -505,7 +496,6 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     model = Booking
     serializer_class = BookingOutputSerializer
-    pagination_class = Pagination
     filterset_class = BookingFilter
 
     def scope_queryset(self, queryset):
@@ -568,7 +558,6 @@ class CustomerBookingViewSet(ListModelMixin, SalonScopedViewSet):
 
     model = Booking
     serializer_class = BookingOutputSerializer
-    pagination_class = Pagination
 
     def scope_queryset(self, queryset):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs

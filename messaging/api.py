@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from config.api_input import PlausibleDateField, validate_storable_json
@@ -28,12 +27,6 @@ from messaging.models import (
 )
 from salons.models import Customer, Role
 from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
 
 # --- serializers -------------------------------------------------------------------------------------------------
 
@@ -220,7 +213,6 @@ class ConversationViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet
 
     model = Conversation
     serializer_class = ConversationOutputSerializer
-    pagination_class = Pagination
     filterset_class = ConversationFilter
 
     def scope_queryset(self, queryset):
@@ -247,7 +239,6 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     model = Message
     serializer_class = MessageOutputSerializer
-    pagination_class = Pagination
     filterset_class = MessageFilter
 
     def scope_queryset(self, queryset):
@@ -292,7 +283,6 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
 
     model = MessageTemplate
     serializer_class = TemplateOutputSerializer
-    pagination_class = Pagination
     filterset_class = TemplateFilter
     write_role = Role.MANAGER
 

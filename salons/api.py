@@ -9,7 +9,6 @@ from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
@@ -18,12 +17,6 @@ from salons import selectors, services
 from salons.authentication import ApiKeyPrincipal
 from salons.models import ApiKey, ApiKeyScope, Customer, Invitation, Membership, Role, Salon, normalize_phone
 from salons.tenancy.api import API_KEY_ROLE, SalonScopedAPIView, SalonScopedViewSet, request_person
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
 
 # --- authentication --------------------------------------------------------------------------------------------
 
@@ -212,7 +205,6 @@ class _OwnersViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     read_role = Role.OWNER
     write_role = Role.OWNER
-    pagination_class = Pagination
 
 
 class MemberOutputSerializer(serializers.ModelSerializer):
@@ -488,7 +480,6 @@ class CustomerViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     model = Customer
     serializer_class = CustomerOutputSerializer
-    pagination_class = Pagination
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     filterset_class = CustomerFilter
     ordering_fields = ["name", "phone", "created_at"]

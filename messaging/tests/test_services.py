@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.models import Message, MessageStatus, MessageType
 from messaging.errors import CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
+from messaging.models import Message, MessageStatus, MessageType
 from messaging.services import (
     message_send_interactive,
     message_send_template,
