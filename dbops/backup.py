@@ -213,10 +213,6 @@ class BackupResult:
     path: Path
     manifest: dict
 
-    @property
-    def size_bytes(self) -> int:
-        return self.manifest["bytes"]
-
 
 def backup_create(
     *,

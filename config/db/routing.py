@@ -67,10 +67,6 @@ def end_life(token: object) -> None:
     _life.reset(token)
 
 
-def pinned_to_primary() -> bool:
-    return _current().wrote
-
-
 def pin_to_primary() -> None:
     _current().wrote = True
 

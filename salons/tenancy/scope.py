@@ -120,9 +120,6 @@ _END = object()
 class AllSalonsManager(models.Manager.from_queryset(AllSalonsQuerySet)):
     """Escape hatch: crosses tenants. Use it only where crossing is the point (webhook routing, admin, ops)."""
 
-    def for_salons(self, salon_ids) -> TenantQuerySet:
-        return self.get_queryset().filter(salon_id__in=list(salon_ids))
-
 
 class TenantModel(models.Model):
     """Base of every tenant-owned model: a non-null salon, a scoped default manager and a loud escape hatch."""
