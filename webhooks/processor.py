@@ -325,7 +325,7 @@ def skip_commit_flush() -> None:
     flushed before Meta got its 200: if the server crashes and loses the last few hundred milliseconds of processing
     commits, those events are simply still received/processing (leased) and are processed again. Any later
     synchronous commit that read this one's rows (an assistant reply, say) flushes the WAL up to and including it.
-    It saves one disk flush (about 1 ms here) per event.
+    It saves one disk flush per event.
 
     Always ``SET LOCAL``, never a session ``SET``: behind PgBouncer in transaction mode the server connection goes to
     another client after this transaction, and a session setting would make that client's commits (bookings)

@@ -9,8 +9,8 @@ Around it, the fast path does what Django's request signals do for the database,
 ``close_old_connections()`` before and after. That keeps connections reused within ``CONN_MAX_AGE``, drops broken
 ones, and re-arms the idle-aware health check. It does not send ``request_started``/``request_finished``. The rest of
 what those signals trigger does not apply to this path: the DEBUG query log, cache connections (none are used here)
-and the URLconf reset (none is set). Dispatching them cost 18 % of a gunicorn worker's CPU per webhook POST (measured
-alternately in one worker: 0.665 ms per POST with the signals, 0.547 ms without). Tests patch this module's
+and the URLconf reset (none is set). Dispatching them cost a sizeable share of a gunicorn worker's CPU per webhook
+POST (bench/RESULTS.md, "Measurements quoted from the code"). Tests patch this module's
 ``close_old_connections``, just as Django's test client disconnects it from the signals, so that their transaction
 survives the request.
 Every other request, and the GET handshake, goes to Django unchanged.
