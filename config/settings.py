@@ -36,6 +36,7 @@ def _required(name: str, dev_default: str) -> str:
 
 
 if DEBUG and not env.bool("CHAIRSIDE_NO_EMBEDDED", default=False):
+    # Only a local run without DATABASE_URL/REDIS_URL loads the embedded servers' module (and its packages).
     from config.local_services import ensure_local_services
 
     ensure_local_services()

@@ -13,6 +13,7 @@ def _rate_card(request):
     if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
         return
     request.getfixturevalue("db")  # honours the marker's transaction=True
+    # Late: pytest loads this plugin before Django's app registry is ready, and these import models.
     from messaging.models import RateCard
     from messaging.ratecard import load_rate_card
 

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from config.db.unavailable import database_unavailable
+from config.logging import request_id_for, request_id_var
+from webhooks.views import BodyTooLarge, body_is_streamed, read_streamed_body, receive_post
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -45,14 +47,11 @@ class WebhookFastPath:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != self.path:
             return self.app(environ, start_response)
-        from config.logging import request_id_for, request_id_var
-        from webhooks.views import receive_post
-
         request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         token = request_id_var.set(request_id)
         close_old_connections()  # what request_started does for the database
         try:
-            status, text = self._handle(environ, receive_post)
+            status, text = self._handle(environ)
         except Exception as exc:
             # Nothing was stored (or the INSERT is rolled back): Meta retries later, nothing is lost. The database
             # down or restarting is a 503 (the same rule as every other request); anything else a logged 500.
@@ -77,9 +76,7 @@ class WebhookFastPath:
         return [payload]
 
     @staticmethod
-    def _handle(environ, receive_post) -> tuple[int, str]:
-        from webhooks.views import BodyTooLarge, body_is_streamed, read_streamed_body
-
+    def _handle(environ) -> tuple[int, str]:
         if body_is_streamed(environ):  # Transfer-Encoding: chunked, no Content-Length
             try:
                 body = read_streamed_body(environ, limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

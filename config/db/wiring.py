@@ -18,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 POOLERS = ("", "pgbouncer")
 
@@ -58,8 +59,6 @@ def primary_database(env: environ.Env, *, engine: str = "config.db") -> dict:
     """The ``default`` database: ``DATABASE_URL`` (the pooler when there is one) with the pooler's restrictions."""
     pooler = env.str("DATABASE_POOLER", default="").strip().lower()
     if pooler not in POOLERS:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"DATABASE_POOLER must be one of {POOLERS[1:]} or empty, not {pooler!r}")
     db = url_settings(env.str("DATABASE_URL"))
     db["ENGINE"] = engine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -170,9 +171,7 @@ def salon_task(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args: Any, salon_id: str | uuid.UUID, **kwargs: Any) -> Any:
-        import logging
-
-        from salons.models import Salon
+        from salons.models import Salon  # salons.models imports this module (TenantModel): late, for that cycle
 
         salon = Salon.objects.filter(pk=salon_id, is_active=True).first()
         if salon is None:
