@@ -26,7 +26,7 @@ from messaging.models import (
     TemplateStatus,
 )
 from salons.models import Customer, Role
-from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField
+from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
 
 # --- serializers -------------------------------------------------------------------------------------------------
 
@@ -245,9 +245,7 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return queryset.order_by("-created_at", "-pk")
 
     def create(self, request, salon_id):
-        data = MessageSendInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.valid_input(MessageSendInputSerializer)
         if v["type"] == "text":
             message = services.message_send_text(
                 salon=self.salon, customer=v["customer"], text=v["text"], reply_to=v["reply_to"]
@@ -265,17 +263,17 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
                 body_parameters=v["body_parameters"],
                 quick_reply_payloads=v["quick_reply_payloads"],
             )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        return self.created(MessageOutputSerializer(message).data)
 
 
 class TemplateSyncStartedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-@extend_schema_view(
-    create=extend_schema(request=TemplateCreateInputSerializer, responses={201: TemplateOutputSerializer}),
-    partial_update=extend_schema(request=TemplateUpdateInputSerializer, responses=TemplateOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
+@write_schema(
+    request=TemplateCreateInputSerializer,
+    response=TemplateOutputSerializer,
+    update_request=TemplateUpdateInputSerializer,
     sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}),
 )
 class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
@@ -290,17 +288,13 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
         return queryset.order_by("name", "language")
 
     def create(self, request, salon_id):
-        data = TemplateCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        template = services.template_create(salon=self.salon, **data.validated_data)
-        return Response(TemplateOutputSerializer(template).data, status=status.HTTP_201_CREATED)
+        template = services.template_create(salon=self.salon, **self.valid_input(TemplateCreateInputSerializer))
+        return self.created(TemplateOutputSerializer(template).data)
 
     def partial_update(self, request, salon_id, pk):
         template = self.get_object()
-        data = TemplateUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        template = services.template_update(template=template, **data.validated_data)
-        return Response(TemplateOutputSerializer(template).data)
+        data = self.valid_input(TemplateUpdateInputSerializer)
+        return Response(TemplateOutputSerializer(services.template_update(template=template, **data)).data)
 
     def perform_destroy(self, instance):
         services.template_delete(template=instance)

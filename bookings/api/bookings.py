@@ -278,36 +278,30 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return queryset.select_related("customer", "service", "staff").order_by("starts_at", "pk")
 
     def create(self, request, salon_id):
-        data = BookingCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingCreateSerializer)
         booking = services.booking_create(
-            salon=self.salon, source=BookingSource.API, created_by=request_person(request), **data.validated_data
+            salon=self.salon, source=BookingSource.API, created_by=request_person(request), **data
         )
         return _booking_response(booking, status.HTTP_201_CREATED)
 
     def partial_update(self, request, salon_id, pk):
-        data = BookingUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        booking = services.booking_update_notes(
-            booking=self.get_object(), notes=data.validated_data["notes"], actor=request_person(request)
-        )
+        notes = self.valid_input(BookingUpdateSerializer)["notes"]
+        booking = services.booking_update_notes(booking=self.get_object(), notes=notes, actor=request_person(request))
         return _booking_response(booking)
 
     @action(detail=True, methods=["post"])
     def reschedule(self, request, salon_id, pk):
-        data = BookingRescheduleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingRescheduleSerializer)
         booking = services.booking_reschedule(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data.validated_data
+            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
         )
         return _booking_response(booking)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, salon_id, pk):
-        data = BookingCancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingCancelSerializer)
         booking = services.booking_cancel(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data.validated_data
+            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
         )
         return _booking_response(booking)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status
-from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
 from bookings import selectors, services
@@ -24,7 +24,7 @@ from bookings.models import (
 from config.api_input import PlausibleIsoDateTimeFilter
 from salons.models import Role, User
 from salons.tenancy import current_salon_id
-from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField
+from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -64,12 +64,8 @@ class ServiceSerializer(serializers.ModelSerializer):
         return value
 
 
-@extend_schema_view(
-    create=extend_schema(request=ServiceSerializer, responses={201: ServiceSerializer}),
-    partial_update=extend_schema(request=ServiceSerializer, responses=ServiceSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class ServiceViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+@write_schema(request=ServiceSerializer, response=ServiceSerializer, update_request=ServiceSerializer)
+class ServiceViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """What the salon sells. Everyone reads; managers write. A service with bookings is deactivated, not deleted."""
 
     model = Service
@@ -81,20 +77,16 @@ class ServiceViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return queryset.order_by("category", "name")
 
     def create(self, request, salon_id):
-        data = ServiceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = services.service_create(salon=self.salon, **data.validated_data)
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+        service = services.service_create(salon=self.salon, **self.valid_input(ServiceSerializer))
+        return self.created(ServiceSerializer(service).data)
 
     def partial_update(self, request, salon_id, pk):
-        data = ServiceSerializer(self.get_object(), data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        service = services.service_update(service=data.instance, data=dict(data.validated_data))
-        return Response(ServiceSerializer(service).data)
+        service = self.get_object()
+        data = self.valid_input(ServiceSerializer, service, partial=True)
+        return Response(ServiceSerializer(services.service_update(service=service, data=dict(data))).data)
 
-    def destroy(self, request, salon_id, pk):
-        services.service_delete(service=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.service_delete(service=instance)
 
 
 # --- staff -----------------------------------------------------------------------------------------------------
@@ -150,12 +142,8 @@ class StaffUpdateInputSerializer(StaffInputSerializer):
     is_active = serializers.BooleanField(required=False)
 
 
-@extend_schema_view(
-    create=extend_schema(request=StaffInputSerializer, responses={201: StaffOutputSerializer}),
-    partial_update=extend_schema(request=StaffUpdateInputSerializer, responses=StaffOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+@write_schema(request=StaffInputSerializer, response=StaffOutputSerializer, update_request=StaffUpdateInputSerializer)
+class StaffViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """Staff with the services they do (own duration/price optional) and weekly working hours (salon time)."""
 
     model = StaffMember
@@ -170,21 +158,17 @@ class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return StaffOutputSerializer(self.get_queryset().get(pk=staff.pk)).data
 
     def create(self, request, salon_id):
-        data = StaffInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        staff = services.staff_create(salon=self.salon, **data.validated_data)
-        return Response(self._out(staff), status=status.HTTP_201_CREATED)
+        return self.created(
+            self._out(services.staff_create(salon=self.salon, **self.valid_input(StaffInputSerializer)))
+        )
 
     def partial_update(self, request, salon_id, pk):
         staff = self.get_object()
-        data = StaffUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        staff = services.staff_update(staff=staff, data=dict(data.validated_data))
-        return Response(self._out(staff))
+        data = self.valid_input(StaffUpdateInputSerializer)
+        return Response(self._out(services.staff_update(staff=staff, data=dict(data))))
 
-    def destroy(self, request, salon_id, pk):
-        services.staff_delete(staff=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.staff_delete(staff=instance)
 
 
 # --- time off --------------------------------------------------------------------------------------------------
@@ -211,12 +195,8 @@ class TimeOffFilter(django_filters.FilterSet):
         fields = ["staff", "starts_before", "ends_after", "salon_wide"]
 
 
-@extend_schema_view(
-    create=extend_schema(request=TimeOffInputSerializer, responses={201: TimeOffOutputSerializer}),
-    partial_update=extend_schema(request=TimeOffInputSerializer, responses=TimeOffOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+@write_schema(request=TimeOffInputSerializer, response=TimeOffOutputSerializer, update_request=TimeOffInputSerializer)
+class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """Holidays, sick days and closures: a staff member's, or the whole salon's when ``staff`` is empty."""
 
     model = TimeOff
@@ -228,17 +208,13 @@ class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return queryset.order_by("starts_at", "pk")
 
     def create(self, request, salon_id):
-        data = TimeOffInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        time_off = services.time_off_create(salon=self.salon, **data.validated_data)
-        return Response(TimeOffOutputSerializer(time_off).data, status=status.HTTP_201_CREATED)
+        time_off = services.time_off_create(salon=self.salon, **self.valid_input(TimeOffInputSerializer))
+        return self.created(TimeOffOutputSerializer(time_off).data)
 
     def partial_update(self, request, salon_id, pk):
-        data = TimeOffInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        time_off = services.time_off_update(time_off=self.get_object(), data=dict(data.validated_data))
+        data = self.valid_input(TimeOffInputSerializer, partial=True)
+        time_off = services.time_off_update(time_off=self.get_object(), data=dict(data))
         return Response(TimeOffOutputSerializer(time_off).data)
 
-    def destroy(self, request, salon_id, pk):
-        services.time_off_delete(time_off=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.time_off_delete(time_off=instance)

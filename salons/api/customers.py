@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import filters, serializers, status
-from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
+from rest_framework import filters, serializers
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
 from salons import selectors, services
 from salons.models import Customer, normalize_phone
-from salons.tenancy.api import SalonScopedViewSet
+from salons.tenancy.api import SalonScopedViewSet, write_schema
 
 # --- customers -------------------------------------------------------------------------------------------------
 
@@ -71,12 +70,10 @@ class CustomerInputSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])[0]) from None
 
 
-@extend_schema_view(
-    create=extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer}),
-    partial_update=extend_schema(request=CustomerInputSerializer, responses=CustomerOutputSerializer),
-    destroy=extend_schema(responses={204: OpenApiResponse(description="Deleted")}),
+@write_schema(
+    request=CustomerInputSerializer, response=CustomerOutputSerializer, update_request=CustomerInputSerializer
 )
-class CustomerViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+class CustomerViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """The salon's customers: search by name or phone (`?search=`), filter, page."""
 
     model = Customer
@@ -87,18 +84,13 @@ class CustomerViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     ordering = ["name", "phone"]
 
     def create(self, request, salon_id):
-        data = CustomerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        customer = services.customer_create(salon=self.salon, **data.validated_data)
-        return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
+        customer = services.customer_create(salon=self.salon, **self.valid_input(CustomerInputSerializer))
+        return self.created(CustomerOutputSerializer(customer).data)
 
     def partial_update(self, request, salon_id, pk):
         customer = self.get_object()
-        data = CustomerInputSerializer(customer, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        customer = services.customer_update(customer=customer, data=dict(data.validated_data))
-        return Response(CustomerOutputSerializer(customer).data)
+        data = self.valid_input(CustomerInputSerializer, customer, partial=True)
+        return Response(CustomerOutputSerializer(services.customer_update(customer=customer, data=dict(data))).data)
 
-    def destroy(self, request, salon_id, pk):
-        services.customer_delete(customer=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.customer_delete(customer=instance)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
 from salons import services
@@ -74,7 +74,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(request=MemberUpdateSerializer, responses=MemberOutputSerializer),
     destroy=extend_schema(responses={204: None}),
 )
-class MemberViewSet(_OwnersViewSet):
+class MemberViewSet(DestroyModelMixin, _OwnersViewSet):
     """People of the salon and their roles (owners only). New people are invited, never added directly."""
 
     model = Membership
@@ -84,26 +84,22 @@ class MemberViewSet(_OwnersViewSet):
         return queryset.select_related("user").order_by("user__email")
 
     def create(self, request, salon_id):
-        data = MemberCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        invitation, _token = services.invitation_create(
-            salon=self.salon, invited_by=request_person(request), **data.validated_data
-        )
-        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        data = self.valid_input(MemberCreateSerializer)
+        invitation, _token = services.invitation_create(salon=self.salon, invited_by=request_person(request), **data)
+        return self.created(InvitationOutputSerializer(invitation).data)
 
     def partial_update(self, request, salon_id, pk):
-        data = MemberUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = services.member_change_role(membership=self.get_object(), role=data.validated_data["role"])
-        return Response(MemberOutputSerializer(membership).data)
+        role = self.valid_input(MemberUpdateSerializer)["role"]
+        return Response(
+            MemberOutputSerializer(services.member_change_role(membership=self.get_object(), role=role)).data
+        )
 
-    def destroy(self, request, salon_id, pk):
-        services.member_remove(membership=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.member_remove(membership=instance)
 
 
 @extend_schema_view(destroy=extend_schema(responses={204: None}, description="Revokes the invitation's link."))
-class InvitationViewSet(_OwnersViewSet):
+class InvitationViewSet(DestroyModelMixin, _OwnersViewSet):
     """Invitations of the salon (owners only): list them and revoke open ones. Create them with `POST members/`."""
 
     model = Invitation
@@ -113,9 +109,8 @@ class InvitationViewSet(_OwnersViewSet):
     def scope_queryset(self, queryset):
         return queryset.select_related("invited_by").order_by("-created_at")
 
-    def destroy(self, request, salon_id, pk):
-        services.invitation_revoke(invitation=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.invitation_revoke(invitation=instance)
 
 
 # --- API keys --------------------------------------------------------------------------------------------------
@@ -158,12 +153,11 @@ class ApiKeyViewSet(_OwnersViewSet):
         return queryset.select_related("created_by").order_by("-created_at")
 
     def create(self, request, salon_id):
-        data = ApiKeyCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(ApiKeyCreateSerializer)
         creator = None if isinstance(request.user, ApiKeyPrincipal) else request.user
-        api_key, raw_key = services.api_key_create(salon=self.salon, created_by=creator, **data.validated_data)
+        api_key, raw_key = services.api_key_create(salon=self.salon, created_by=creator, **data)
         api_key.key = raw_key
-        return Response(ApiKeyCreatedSerializer(api_key).data, status=status.HTTP_201_CREATED)
+        return self.created(ApiKeyCreatedSerializer(api_key).data)
 
     @action(detail=True, methods=["post"])
     def revoke(self, request, salon_id, pk):
