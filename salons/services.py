@@ -43,6 +43,16 @@ logger = logging.getLogger("chairside.salons")
 
 # Salon fields an owner may change but a manager may not (the WhatsApp channel and its credentials).
 CHANNEL_FIELDS = frozenset({"phone_number_id", "waba_id", "display_phone_number", "access_token"})
+# The salon's booking rules, shown and edited together (the API's salon settings, the admin's fieldset).
+BOOKING_RULE_FIELDS = (
+    "slot_step_minutes",
+    "min_notice_minutes",
+    "booking_horizon_days",
+    "cancellation_notice_hours",
+    "reminder_offsets_minutes",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
 
 
 # --- salons ----------------------------------------------------------------------------------------------------
