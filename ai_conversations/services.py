@@ -173,9 +173,11 @@ def _send_replies(turn: Turn, result: TurnResult, *, usage, latency_ms: int) -> 
         try:
             with transaction.atomic():
                 if reply.interactive:
-                    outbound = message_send_interactive(customer=turn.customer, interactive=reply.interactive)
+                    outbound = message_send_interactive(
+                        salon=turn.salon, customer=turn.customer, interactive=reply.interactive
+                    )
                 else:
-                    outbound = message_send_text(customer=turn.customer, text=reply.text)
+                    outbound = message_send_text(salon=turn.salon, customer=turn.customer, text=reply.text)
         except DomainError as exc:
             logger.warning(
                 "assistant reply not sent",
@@ -244,15 +246,15 @@ def conversation_staff_reply(
     """A staff member answers: free-form text inside the 24 h window, an approved template outside it."""
     from messaging.services import conversation_for_customer, message_send_template, message_send_text
 
-    customer = conversation.customer
-    window_open = conversation_for_customer(customer=customer).is_window_open()
+    salon, customer = conversation.salon, conversation.customer
+    window_open = conversation_for_customer(salon=salon, customer=customer).is_window_open()
     if template_name:
         outbound = message_send_template(
-            customer=customer, template_name=template_name, body_parameters=list(body_parameters)
+            salon=salon, customer=customer, template_name=template_name, body_parameters=list(body_parameters)
         )
         content = f"[template {template_name}] " + " | ".join(body_parameters)
     elif window_open:
-        outbound = message_send_text(customer=customer, text=text)
+        outbound = message_send_text(salon=salon, customer=customer, text=text)
         content = text
     else:
         raise TemplateRequired(

@@ -33,7 +33,7 @@ from config.api import DomainError
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
-from salons.tenancy.admin_services import changed_values, fresh, live_forms
+from salons.tenancy.admin_services import changed_values, fresh, live_forms, row_service_hooks
 from salons.tenancy.admin_time import render_in_zone
 
 
@@ -44,14 +44,13 @@ class ServiceAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "category"]
     readonly_fields = ["currency", "created_at", "updated_at"]
 
-    def service_save(self, request, obj, form, formsets, change):
-        data = changed_values(form, {f.name for f in Service._meta.fields})
-        if change:
-            return services.service_update(service=fresh(obj), data=data)
-        return services.service_create(salon=obj.salon, **data)
-
-    def service_delete(self, request, obj):
-        services.service_delete(service=obj)
+    service_save, service_delete = row_service_hooks(
+        "service",
+        create=services.service_create,
+        update=services.service_update,
+        delete=services.service_delete,
+        fields={f.name for f in Service._meta.fields},
+    )
 
 
 class StaffServiceInline(TenantInlineMixin, admin.TabularInline):
@@ -107,14 +106,13 @@ class TimeOffAdmin(TenantAdminMixin, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     admin_write_role = "manager"
 
-    def service_save(self, request, obj, form, formsets, change):
-        data = changed_values(form, {"staff", "starts_at", "ends_at", "reason"})
-        if change:
-            return services.time_off_update(time_off=fresh(obj), data=data)
-        return services.time_off_create(salon=obj.salon, **data)
-
-    def service_delete(self, request, obj):
-        services.time_off_delete(time_off=obj)
+    service_save, service_delete = row_service_hooks(
+        "time_off",
+        create=services.time_off_create,
+        update=services.time_off_update,
+        delete=services.time_off_delete,
+        fields={"staff", "starts_at", "ends_at", "reason"},
+    )
 
 
 class BookingEventInline(TenantInlineMixin, admin.TabularInline):

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from salons.tenancy import TenantModel
-from salons.tenancy.scope import salon_wall_clock
+from salons.tenancy.scope import current_salon_or_none, salon_wall_clock
 
 # Human-friendly booking codes: no 0/O, 1/I/L (read aloud, typed from a phone screen).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -54,8 +54,6 @@ class Service(TenantModel):
 
     def save(self, *args, **kwargs) -> None:
         if not self.currency:
-            from salons.tenancy.scope import current_salon_or_none
-
             salon = current_salon_or_none() if self.salon_id is None else self.salon
             self.currency = salon.currency if salon is not None else ""
         super().save(*args, **kwargs)

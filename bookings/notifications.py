@@ -13,6 +13,7 @@ from functools import partial
 from django.db import transaction
 
 from bookings.models import Booking, BookingSource
+from messaging.services import message_send_template, template_language_for
 from salons.localization import customer_locale, format_when
 from salons.models import Salon
 from salons.tenancy import salon_scope
@@ -58,12 +59,11 @@ def reply_payloads(booking: Booking) -> list[str]:
 
 
 def _send(booking: Booking, template_name: str, quick_reply_payloads: list[str] = ()):
-    from messaging.services import message_send_template, template_language_for
-
     # The template's language is chosen first (the customer's, their phone's country's, the salon's), so that the
     # date in it is written the way that language writes dates.
-    language = template_language_for(customer=booking.customer, template_name=template_name)
+    language = template_language_for(salon=booking.salon, customer=booking.customer, template_name=template_name)
     return message_send_template(
+        salon=booking.salon,
         customer=booking.customer,
         template_name=template_name,
         language=language,

@@ -6,10 +6,18 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger("chairside.api")
+
+
+class Pagination(PageNumberPagination):
+    """Every list of the API (the default pagination class): ``?page=`` and ``?page_size=`` up to 200."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 class DomainError(Exception):

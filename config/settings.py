@@ -36,6 +36,7 @@ def _required(name: str, dev_default: str) -> str:
 
 
 if DEBUG and not env.bool("CHAIRSIDE_NO_EMBEDDED", default=False):
+    # Only a local run without DATABASE_URL/REDIS_URL loads the embedded servers' module (and its packages).
     from config.local_services import ensure_local_services
 
     ensure_local_services()
@@ -246,7 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

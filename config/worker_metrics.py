@@ -11,6 +11,8 @@ import logging
 import os
 
 from celery.signals import worker_process_shutdown, worker_ready
+from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 
 logger = logging.getLogger("chairside.metrics")
 
@@ -21,9 +23,6 @@ def start_metrics_server(**_kwargs):
     port = int(os.environ.get("CELERY_METRICS_PORT") or 0)
     if not port:
         return None
-    from prometheus_client import CollectorRegistry, start_http_server
-    from prometheus_client.multiprocess import MultiProcessCollector
-
     registry = None
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
@@ -37,6 +36,4 @@ def start_metrics_server(**_kwargs):
 @worker_process_shutdown.connect
 def forget_dead_child(pid=None, **_kwargs) -> None:
     if pid and os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(pid)

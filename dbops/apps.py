@@ -2,11 +2,10 @@
 
 from django.apps import AppConfig
 
+from dbops import checks  # noqa: F401 - registers the deploy checks (it imports settings and checks, no models)
+
 
 class DbopsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dbops"
     verbose_name = "Database operations"
-
-    def ready(self) -> None:
-        from dbops import checks  # noqa: F401 - registers the deploy checks

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import pyrage
 from psycopg import sql
 
 from dbops.connection import Dsn
@@ -188,8 +189,6 @@ def run_with_progress(
 
 
 def age_recipients(recipients: Iterable[str]) -> list:
-    import pyrage
-
     parsed = []
     for value in recipients:
         try:
@@ -200,8 +199,6 @@ def age_recipients(recipients: Iterable[str]) -> list:
 
 
 def encrypt_folder(folder: Path, recipients: list) -> None:
-    import pyrage
-
     for rel in dump_files(folder):
         source = folder / rel
         pyrage.encrypt_file(str(source), str(source) + ".age", recipients)
@@ -212,10 +209,6 @@ def encrypt_folder(folder: Path, recipients: list) -> None:
 class BackupResult:
     path: Path
     manifest: dict
-
-    @property
-    def size_bytes(self) -> int:
-        return self.manifest["bytes"]
 
 
 def backup_create(

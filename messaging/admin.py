@@ -13,7 +13,6 @@ from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSeri
 from messaging.models import Conversation, Message, MessageTemplate
 from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
-from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
 from salons.tenancy.admin_services import fresh
 
@@ -147,7 +146,9 @@ class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
                 return template
             return template_update(template=template, **_validated(TemplateUpdateInputSerializer, changed))
         fields = ("name", "language", "category", "components", "parameter_format")
-        return template_create(**_validated(TemplateCreateInputSerializer, {f: form.cleaned_data[f] for f in fields}))
+        return template_create(
+            salon=obj.salon, **_validated(TemplateCreateInputSerializer, {f: form.cleaned_data[f] for f in fields})
+        )
 
     def service_delete(self, request, obj):
         template_delete(template=obj)  # on Meta too, when it was submitted
@@ -156,12 +157,11 @@ class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
     def sync_from_whatsapp(self, request, queryset):
         salon_ids = set(queryset.values_list("salon_id", flat=True))
         for salon in Salon.objects.filter(pk__in=salon_ids):
-            with salon_scope(salon):
-                try:
-                    counts = template_sync()
-                except DomainError as exc:
-                    self.message_user(request, f"{salon}: {exc.message}", messages.ERROR)
-                    continue
+            try:
+                counts = template_sync(salon=salon)
+            except DomainError as exc:
+                self.message_user(request, f"{salon}: {exc.message}", messages.ERROR)
+                continue
             self.message_user(
                 request, f"{salon}: {counts['created']} new, {counts['updated']} updated, {counts['deleted']} gone."
             )

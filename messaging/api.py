@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from config.api_input import PlausibleDateField, validate_storable_json
@@ -27,13 +26,7 @@ from messaging.models import (
     TemplateStatus,
 )
 from salons.models import Customer, Role
-from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
+from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
 
 # --- serializers -------------------------------------------------------------------------------------------------
 
@@ -220,7 +213,6 @@ class ConversationViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet
 
     model = Conversation
     serializer_class = ConversationOutputSerializer
-    pagination_class = Pagination
     filterset_class = ConversationFilter
 
     def scope_queryset(self, queryset):
@@ -247,41 +239,41 @@ class MessageViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     model = Message
     serializer_class = MessageOutputSerializer
-    pagination_class = Pagination
     filterset_class = MessageFilter
 
     def scope_queryset(self, queryset):
         return queryset.order_by("-created_at", "-pk")
 
     def create(self, request, salon_id):
-        data = MessageSendInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.valid_input(MessageSendInputSerializer)
         if v["type"] == "text":
-            message = services.message_send_text(customer=v["customer"], text=v["text"], reply_to=v["reply_to"])
+            message = services.message_send_text(
+                salon=self.salon, customer=v["customer"], text=v["text"], reply_to=v["reply_to"]
+            )
         elif v["type"] == "interactive":
             message = services.message_send_interactive(
-                customer=v["customer"], interactive=v["interactive"], reply_to=v["reply_to"]
+                salon=self.salon, customer=v["customer"], interactive=v["interactive"], reply_to=v["reply_to"]
             )
         else:
             message = services.message_send_template(
+                salon=self.salon,
                 customer=v["customer"],
                 template_name=v["template_name"],
                 language=v["language"],
                 body_parameters=v["body_parameters"],
                 quick_reply_payloads=v["quick_reply_payloads"],
             )
-        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+        return self.created(MessageOutputSerializer(message).data)
 
 
 class TemplateSyncStartedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-@extend_schema_view(
-    create=extend_schema(request=TemplateCreateInputSerializer, responses={201: TemplateOutputSerializer}),
-    partial_update=extend_schema(request=TemplateUpdateInputSerializer, responses=TemplateOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
+@write_schema(
+    request=TemplateCreateInputSerializer,
+    response=TemplateOutputSerializer,
+    update_request=TemplateUpdateInputSerializer,
     sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}),
 )
 class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
@@ -289,7 +281,6 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
 
     model = MessageTemplate
     serializer_class = TemplateOutputSerializer
-    pagination_class = Pagination
     filterset_class = TemplateFilter
     write_role = Role.MANAGER
 
@@ -297,17 +288,13 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
         return queryset.order_by("name", "language")
 
     def create(self, request, salon_id):
-        data = TemplateCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        template = services.template_create(**data.validated_data)
-        return Response(TemplateOutputSerializer(template).data, status=status.HTTP_201_CREATED)
+        template = services.template_create(salon=self.salon, **self.valid_input(TemplateCreateInputSerializer))
+        return self.created(TemplateOutputSerializer(template).data)
 
     def partial_update(self, request, salon_id, pk):
         template = self.get_object()
-        data = TemplateUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        template = services.template_update(template=template, **data.validated_data)
-        return Response(TemplateOutputSerializer(template).data)
+        data = self.valid_input(TemplateUpdateInputSerializer)
+        return Response(TemplateOutputSerializer(services.template_update(template=template, **data)).data)
 
     def perform_destroy(self, instance):
         services.template_delete(template=instance)
@@ -315,7 +302,7 @@ class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, Sal
     @action(detail=False, methods=["post"])
     def sync(self, request, salon_id):
         """Fetch every template of the WABA from Meta (in the background)."""
-        services.template_sync_enqueue()
+        services.template_sync_enqueue(salon=self.salon)
         return Response({"detail": "Template sync started."}, status=status.HTTP_202_ACCEPTED)
 
 

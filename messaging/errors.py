@@ -26,3 +26,9 @@ class InvalidMessage(DomainError):
 
 class ChannelNotConnected(Conflict):
     code = "channel_not_connected"
+
+
+class TemplateSubmitFailed(DomainError):
+    """Meta refused a template (create, edit, list or delete); the reason is in the message."""
+
+    code = "template_submit_failed"

@@ -164,7 +164,7 @@ _CONVERSATION_INBOUND = TenantSQL(
 )
 
 
-def _customer_and_conversation(*, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
+def _customer_and_conversation(*, salon: Salon, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
     """Both rows in one query for a known customer (the hot path of every inbound message)."""
     row = _CONVERSATION_WITH_CUSTOMER.rows(wa_id=wa_id)[0:1] if wa_id else []
     if row:
@@ -172,7 +172,7 @@ def _customer_and_conversation(*, wa_id: str, profile_name: str) -> tuple[Custom
         conversation.customer = instance(Customer, row[0][_CONVERSATION_FIELDS:])
         return _customer_complete(conversation.customer, wa_id=wa_id, profile_name=profile_name), conversation
     customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
-    return customer, conversation_for_customer(customer=customer)
+    return customer, conversation_for_customer(salon=salon, customer=customer)
 
 
 # No savepoint of its own: the dispatcher runs every item in a savepoint already, and a failure here must roll the
@@ -190,7 +190,7 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     for contact in value.get("contacts") or []:
         if str(contact.get("wa_id")) == wa_id:
             profile_name = (contact.get("profile") or {}).get("name", "")
-    customer, conversation = _customer_and_conversation(wa_id=wa_id, profile_name=profile_name)
+    customer, conversation = _customer_and_conversation(salon=salon, wa_id=wa_id, profile_name=profile_name)
     type_ = message.get("type")
     if type_ not in SUPPORTED_INBOUND:
         type_ = MessageType.UNSUPPORTED
@@ -226,11 +226,11 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     if type_ == MessageType.TEXT:
         found = keyword_of(stored.preview, customer.language)
         if found:
-            keyword = _apply_keyword(customer, *found, reply_to=stored)
+            keyword = _apply_keyword(salon, customer, *found, reply_to=stored)
     return InboundResult(message=stored, created=True, keyword=keyword)
 
 
-def _apply_keyword(customer: Customer, kind: str, language: str, *, reply_to: Message) -> str:
+def _apply_keyword(salon: Salon, customer: Customer, kind: str, language: str, *, reply_to: Message) -> str:
     now = timezone.now()
     if kind == "stop":
         Customer.objects.filter(pk=customer.pk).update(opted_out_at=now, updated_at=now)
@@ -241,7 +241,7 @@ def _apply_keyword(customer: Customer, kind: str, language: str, *, reply_to: Me
         customer.opted_out_at = None
         text = START_CONFIRMATION[language]
     try:
-        message_send_text(customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
+        message_send_text(salon=salon, customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
     except WindowClosed:  # a keyword replayed long after it was sent: the opt-out still counts
         logger.info("keyword confirmation not sent: window closed", extra={"customer_id": customer.pk})
     logger.info("customer %s", "opted out" if kind == "stop" else "opted in", extra={"customer_id": customer.pk})

@@ -24,7 +24,7 @@ from messaging.ratelimit import send_slot_wait
 from messaging.whatsapp import WhatsAppClient
 from messaging.whatsapp.errors import AuthError, GraphAPIError, explain
 from salons.models import ChannelStatus, Salon
-from salons.tenancy import current_salon
+from salons.tenancy import salon_scope
 
 logger = logging.getLogger("chairside.messaging")
 
@@ -95,12 +95,16 @@ def message_hold_in_sandbox(*, message_id: int) -> bool:
     return bool(held)
 
 
-def message_deliver(*, message_id: int) -> DeliveryOutcome:
-    """Send one outbound row (inside its salon's scope). Returns what happened and when to try again."""
+def message_deliver(*, salon: Salon, message_id: int) -> DeliveryOutcome:
+    """Send one outbound row of ``salon`` (inside its scope). Returns what happened and when to try again."""
+    with salon_scope(salon):
+        return _deliver(salon, message_id)
+
+
+def _deliver(salon: Salon, message_id: int) -> DeliveryOutcome:
     if message_hold_in_sandbox(message_id=message_id):
         metrics.MESSAGES_SENT.labels(type="any", outcome="sandbox").inc()
         return DeliveryOutcome("sandbox")
-    salon = current_salon()
     problem = _channel_problem(salon)
     if problem:
         message = message_claim(message_id=message_id)

@@ -7,13 +7,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from messaging.models import RateCard
+
 RATE_CARD_CSV = Path(__file__).resolve().parent / "data" / "rate_card.csv"
 
 
 def load_rate_card(model=None, path: Path = RATE_CARD_CSV) -> int:
     """Upsert every row of the CSV and return the row count. Migrations pass their historical ``model``."""
-    if model is None:
-        from messaging.models import RateCard as model
+    model = model or RateCard
     count = 0
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -5,16 +5,17 @@ from __future__ import annotations
 from celery import shared_task
 
 from config.api import DomainError
+from messaging import services
 from messaging.models import MessageTemplate
 from messaging.outbound import message_deliver, unfinished_messages
 from messaging.whatsapp.errors import GraphAPIError
-from salons.tenancy import salon_task
+from salons.tenancy import current_salon, salon_task
 
 
 @shared_task(name="messaging.tasks.message_send", ignore_result=True)
 @salon_task
 def message_send(*, message_id: int, salon_id: str) -> str:
-    outcome = message_deliver(message_id=message_id)
+    outcome = message_deliver(salon=current_salon(), message_id=message_id)
     if outcome.retry_in is not None:
         message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id}, countdown=outcome.retry_in)
     return outcome.state
@@ -33,8 +34,6 @@ def outbound_sweep() -> int:
 @salon_task
 def template_push(self, *, template_id: int, salon_id: str) -> None:
     """Submit or edit a template on Meta; transient failures retry with backoff, refusals are stored on the row."""
-    from messaging import services
-
     template = MessageTemplate.objects.filter(pk=template_id).first()
     if template is None:
         return
@@ -49,6 +48,4 @@ def template_push(self, *, template_id: int, salon_id: str) -> None:
 @shared_task(name="messaging.tasks.template_sync", ignore_result=True)
 @salon_task
 def template_sync(*, salon_id: str) -> None:
-    from messaging import services
-
-    services.template_sync()
+    services.template_sync(salon=current_salon())

@@ -12,7 +12,7 @@ from salons.admin_login import ThrottledAdminAuthenticationForm
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
-from salons.tenancy.admin_services import ServiceAdminMixin, changed_values, fresh, live_forms
+from salons.tenancy.admin_services import ServiceAdminMixin, changed_values, fresh, live_forms, row_service_hooks
 from salons.tenancy.admin_time import render_in_zone
 
 # Admin logins are throttled per client IP and per username, like the API's token endpoint.
@@ -91,17 +91,7 @@ class SalonAdmin(ServiceAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "timezone", "currency", "language", "address", "is_active")}),
         (
             "Booking policy",
-            {
-                "fields": (
-                    "slot_step_minutes",
-                    "min_notice_minutes",
-                    "booking_horizon_days",
-                    "cancellation_notice_hours",
-                    "reminder_offsets_minutes",
-                    "quiet_hours_start",
-                    "quiet_hours_end",
-                )
-            },
+            {"fields": services.BOOKING_RULE_FIELDS},
         ),
         (
             "WhatsApp channel",
@@ -288,11 +278,10 @@ class CustomerAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "phone", "wa_id"]
     date_hierarchy = "created_at"
 
-    def service_save(self, request, obj, form, formsets, change):
-        data = changed_values(form, {f.name for f in Customer._meta.fields})
-        if change:
-            return services.customer_update(customer=fresh(obj), data=data)
-        return services.customer_create(salon=obj.salon, **data)
-
-    def service_delete(self, request, obj):
-        services.customer_delete(customer=obj)
+    service_save, service_delete = row_service_hooks(
+        "customer",
+        create=services.customer_create,
+        update=services.customer_update,
+        delete=services.customer_delete,
+        fields={f.name for f in Customer._meta.fields},
+    )

@@ -177,9 +177,6 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.role}"
 
-    def has_role(self, required: str) -> bool:
-        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(required)]
-
 
 class ApiKeyScope(models.TextChoices):
     READ = "read", "Read"

@@ -156,9 +156,6 @@ class RowLevelSecurityMixin:
         if self.settings_dict.get("ROW_LEVEL_SECURITY", True):
             self.execute_wrappers.append(rls_execute)
 
-    def rls_forget(self) -> None:
-        self.rls_applied = None
-
     def connect(self) -> None:
         self.rls_applied, self.rls_session_dirty = None, False
         super().connect()

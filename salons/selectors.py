@@ -20,15 +20,6 @@ def salons_of_api_key(*, api_key: ApiKey) -> QuerySet[Salon]:
     return Salon.objects.filter(pk=api_key.salon_id, is_active=True)
 
 
-def member_list() -> QuerySet[Membership]:
-    """Members of the salon in scope, with their people loaded."""
-    return Membership.objects.select_related("user").order_by("user__email")
-
-
-def api_key_list() -> QuerySet[ApiKey]:
-    return ApiKey.objects.select_related("created_by").order_by("-created_at")
-
-
 def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Customer]:
     """Customers whose name contains ``term`` or whose phone contains its digits (``+49 151`` finds ``+49151…``)."""
     term = term.strip()

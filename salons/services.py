@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from config.api import Conflict, DomainError
+from config.api import Conflict
+from salons.errors import (
+    AlreadyMember,
+    DuplicateCustomer,
+    InvalidInput,
+    InvalidInvitation,
+    InvitationNeedsLogin,
+    LastOwner,
+)
 from salons.models import (
     ApiKey,
     ApiKeyScope,
@@ -35,31 +43,16 @@ logger = logging.getLogger("chairside.salons")
 
 # Salon fields an owner may change but a manager may not (the WhatsApp channel and its credentials).
 CHANNEL_FIELDS = frozenset({"phone_number_id", "waba_id", "display_phone_number", "access_token"})
-
-
-class LastOwner(Conflict):
-    code = "last_owner"
-
-
-class AlreadyMember(Conflict):
-    code = "already_member"
-
-
-class DuplicateCustomer(Conflict):
-    code = "duplicate_customer"
-
-
-class InvalidInput(DomainError):
-    code = "invalid"
-
-
-class InvalidInvitation(DomainError):
-    code = "invalid_invitation"
-
-
-class InvitationNeedsLogin(DomainError):
-    status_code = 403
-    code = "login_required"
+# The salon's booking rules, shown and edited together (the API's salon settings, the admin's fieldset).
+BOOKING_RULE_FIELDS = (
+    "slot_step_minutes",
+    "min_notice_minutes",
+    "booking_horizon_days",
+    "cancellation_notice_hours",
+    "reminder_offsets_minutes",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
 
 
 # --- salons ----------------------------------------------------------------------------------------------------

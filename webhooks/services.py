@@ -28,7 +28,7 @@ SIGNATURE_PREFIX = "sha256="
 # One statement, so one implicit transaction: the event is durable when the 200 goes out.
 # WEBHOOKS_NOTIFY is off by default: pg_notify in the same statement costs no round trip, but a NOTIFY holds a global
 # lock from pre-commit until the commit's WAL flush, which serialises the concurrent ingest commits that would
-# otherwise share a flush (measured: 0.15-0.7x the insert-only rate). The relays poll every 200 ms instead.
+# otherwise share a flush (it cut the ingest rate well below insert-only: bench/RESULTS.md). The relays poll instead.
 _INSERT_AND_NOTIFY = """
 WITH inserted AS (
     INSERT INTO webhooks_webhookevent (body, body_sha256) VALUES (%s, %s)
@@ -97,7 +97,7 @@ def _driver_cursor() -> Iterator[psycopg.Cursor]:
     """A plain psycopg cursor on Django's connection, for the one INSERT of the webhook's request path.
 
     Django's cursor wrapper, and django-prometheus' per-query counters and histogram in it, cost as much CPU as the
-    HMAC, the hash and the JSON check together (measured in process, interleaved: 0.309 vs 0.269 ms per POST).
+    HMAC, the hash and the JSON check together (bench/RESULTS.md, "Measurements quoted from the code").
     ``chairside_webhook_received_total`` counts these statements instead. What Django's wrapper does for
     correctness is kept: the idle-aware health check before use, and ``wrap_database_errors``, which turns driver
     errors into Django's and marks the connection so that the end of the request closes a broken one."""

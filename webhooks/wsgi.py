@@ -9,8 +9,8 @@ Around it, the fast path does what Django's request signals do for the database,
 ``close_old_connections()`` before and after. That keeps connections reused within ``CONN_MAX_AGE``, drops broken
 ones, and re-arms the idle-aware health check. It does not send ``request_started``/``request_finished``. The rest of
 what those signals trigger does not apply to this path: the DEBUG query log, cache connections (none are used here)
-and the URLconf reset (none is set). Dispatching them cost 18 % of a gunicorn worker's CPU per webhook POST (measured
-alternately in one worker: 0.665 ms per POST with the signals, 0.547 ms without). Tests patch this module's
+and the URLconf reset (none is set). Dispatching them cost a sizeable share of a gunicorn worker's CPU per webhook
+POST (bench/RESULTS.md, "Measurements quoted from the code"). Tests patch this module's
 ``close_old_connections``, just as Django's test client disconnects it from the signals, so that their transaction
 survives the request.
 Every other request, and the GET handshake, goes to Django unchanged.
@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from config.db.unavailable import database_unavailable
+from config.logging import request_id_for, request_id_var
+from webhooks.views import BodyTooLarge, body_is_streamed, read_streamed_body, receive_post
 
 logger = logging.getLogger("chairside.webhooks")
 
@@ -45,14 +47,11 @@ class WebhookFastPath:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != self.path:
             return self.app(environ, start_response)
-        from config.logging import request_id_for, request_id_var
-        from webhooks.views import receive_post
-
         request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         token = request_id_var.set(request_id)
         close_old_connections()  # what request_started does for the database
         try:
-            status, text = self._handle(environ, receive_post)
+            status, text = self._handle(environ)
         except Exception as exc:
             # Nothing was stored (or the INSERT is rolled back): Meta retries later, nothing is lost. The database
             # down or restarting is a 503 (the same rule as every other request); anything else a logged 500.
@@ -77,9 +76,7 @@ class WebhookFastPath:
         return [payload]
 
     @staticmethod
-    def _handle(environ, receive_post) -> tuple[int, str]:
-        from webhooks.views import BodyTooLarge, body_is_streamed, read_streamed_body
-
+    def _handle(environ) -> tuple[int, str]:
         if body_is_streamed(environ):  # Transfer-Encoding: chunked, no Content-Length
             try:
                 body = read_streamed_body(environ, limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

@@ -286,14 +286,14 @@ def test_a_booking_code_collision_is_retried_with_a_new_code(shop, haircut, anna
     first = create(shop, client_of_shop, haircut, anna, at(3, 10))
     Booking.all_salons.filter(pk=first.pk).update(code="AAAAAA")
     codes = iter(["AAAAAA", "BBBBBB"])
-    monkeypatch.setattr("bookings.services.generate_booking_code", lambda: next(codes))
+    monkeypatch.setattr("bookings.services.booking_writes.generate_booking_code", lambda: next(codes))
     booking = create(shop, client_of_shop, haircut, anna, at(3, 15))
     assert booking.code == "BBBBBB"
     # Codes are unique per salon only.
     other = SalonFactory()
     other_service = ServiceFactory(salon=other)
     other_staff = staff_with_hours(other, [other_service])
-    monkeypatch.setattr("bookings.services.generate_booking_code", lambda: "AAAAAA")
+    monkeypatch.setattr("bookings.services.booking_writes.generate_booking_code", lambda: "AAAAAA")
     elsewhere = create(other, CustomerFactory(salon=other), other_service, other_staff, at(3, 10))
     assert elsewhere.code == "AAAAAA"
 

@@ -39,7 +39,7 @@ def reminder_for(shop, haircut, anna, customer) -> Message:
 
 def install(shop, languages):
     with salon_scope(shop):
-        template_install_pack(languages=languages, approve_locally=True)
+        template_install_pack(salon=shop, languages=languages, approve_locally=True)
 
 
 def test_a_german_customer_reads_a_german_date_in_the_german_template(german_shop, haircut, anna):

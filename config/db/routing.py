@@ -21,6 +21,7 @@ from contextlib import ContextDecorator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from celery.signals import task_prerun
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -65,10 +66,6 @@ def start_life(*, pinned: bool = False) -> object:
 
 def end_life(token: object) -> None:
     _life.reset(token)
-
-
-def pinned_to_primary() -> bool:
-    return _current().wrote
 
 
 def pin_to_primary() -> None:
@@ -200,6 +197,4 @@ def _task_started(**_kwargs) -> None:
 
 def connect_task_signals() -> None:
     """Each Celery task starts a fresh routing life (a worker thread otherwise keeps the previous task's pin)."""
-    from celery.signals import task_prerun
-
     task_prerun.connect(_task_started, weak=False, dispatch_uid="chairside-db-life")

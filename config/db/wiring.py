@@ -18,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 POOLERS = ("", "pgbouncer")
 
@@ -58,8 +59,6 @@ def primary_database(env: environ.Env, *, engine: str = "config.db") -> dict:
     """The ``default`` database: ``DATABASE_URL`` (the pooler when there is one) with the pooler's restrictions."""
     pooler = env.str("DATABASE_POOLER", default="").strip().lower()
     if pooler not in POOLERS:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"DATABASE_POOLER must be one of {POOLERS[1:]} or empty, not {pooler!r}")
     db = url_settings(env.str("DATABASE_URL"))
     db["ENGINE"] = engine
@@ -68,8 +67,9 @@ def primary_database(env: environ.Env, *, engine: str = "config.db") -> dict:
     options = db.setdefault("OPTIONS", {})
     # Server-side parameter binding lets psycopg prepare a statement after DB_PREPARE_THRESHOLD runs on a connection,
     # so the hot paths (webhook ingest and processing) skip PostgreSQL's planning, which costs more than the
-    # execution itself for most of our lookups (measured 0.95 ms planning vs 0.1 ms execution). Behind PgBouncer in
-    # transaction mode a prepared statement would land on another client's server connection: never prepare there.
+    # execution itself for most of our lookups (bench/RESULTS.md, "Measurements quoted from the code"). Behind
+    # PgBouncer in transaction mode a prepared statement would land on another client's server connection: never
+    # prepare there.
     options.setdefault("server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True))
     threshold = env.str("DB_PREPARE_THRESHOLD", default="2")
     options.setdefault("prepare_threshold", int(threshold) if threshold and not pooler else None)

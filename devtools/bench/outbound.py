@@ -79,7 +79,7 @@ def run(*, count: int, concurrency: int, rate: int, timeout: float, stdout) -> t
         wait_until_drained(timeout=60)  # the worker is up and older leftovers are out of the way
         started = time.perf_counter()
         with salon_scope(salon), transaction.atomic():
-            ids = [message_send_text(customer=customer, text=f"bench {i}").pk for i in range(count)]
+            ids = [message_send_text(salon=salon, customer=customer, text=f"bench {i}").pk for i in range(count)]
         deadline = time.monotonic() + timeout
         pending = count
         while pending and time.monotonic() < deadline:

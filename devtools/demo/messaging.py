@@ -17,7 +17,7 @@ DEMO_CUSTOMER = {"wa_id": "4915112345001", "name": "Lena Vogel"}
 
 def seed(*, salon, stdout) -> None:
     """Idempotent: the pack is installed once, the conversation is created once per salon."""
-    templates = template_install_pack(approve_locally=True)
+    templates = template_install_pack(salon=salon, approve_locally=True)
     stdout.write(f"    {len(templates)} booking templates (approved)")
     wamid = f"wamid.DEMO.{salon.slug}.1"
     if Message.objects.filter(wamid=wamid).exists():
@@ -37,11 +37,13 @@ def seed(*, salon, stdout) -> None:
     )
     customer = inbound.message.customer
     message_send_text(
+        salon=salon,
         customer=customer,
         text="Hi Lena! Friday at 15:00 with Marta is free. I have booked it for you.",
         reply_to=inbound.message,
     )
     message_send_template(
+        salon=salon,
         customer=customer,
         template_name="booking_confirmation",
         body_parameters=[customer.name or "Lena", "Haircut", "Fri 15:00", "Marta", "DEMO01"],

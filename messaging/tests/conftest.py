@@ -8,7 +8,6 @@ from django.utils import timezone
 from messaging.models import Message
 from messaging.outbound import DeliveryOutcome, message_deliver
 from messaging.tests.factories import ConversationFactory
-from salons.tenancy import salon_scope
 
 
 @pytest.fixture
@@ -36,8 +35,7 @@ def deliver(salon):
             Message.all_salons.filter(pk=message.pk, next_attempt_at__isnull=False).update(
                 next_attempt_at=timezone.now()
             )
-        with salon_scope(salon):
-            outcome = message_deliver(message_id=message.pk)
+        outcome = message_deliver(salon=salon, message_id=message.pk)
         message.refresh_from_db()
         return outcome
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from devtools.testing.messaging import enqueued_sends
+from messaging.errors import CustomerOptedOut
 from messaging.inbound import inbound_message_receive, inbound_status_receive, template_event_apply
 from messaging.models import Conversation, Direction, Message, MessageStatus, MessageTemplate, MessageType
-from messaging.services import CustomerOptedOut, message_send_template, message_send_text
+from messaging.services import message_send_template, message_send_text
 from messaging.tests.factories import ConversationFactory, MessageFactory, MessageTemplateFactory
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon
@@ -120,7 +121,7 @@ def test_stop_keyword_opts_out_and_confirms(salon, word, django_capture_on_commi
     assert confirmation.status == MessageStatus.QUEUED and confirmation.reply_to_id == result.message.pk
     assert len(enqueued_sends(callbacks)) == 1
     with salon_scope(salon), pytest.raises(CustomerOptedOut):
-        message_send_text(customer=customer, text="Special offer!")
+        message_send_text(salon=salon, customer=customer, text="Special offer!")
 
 
 @pytest.mark.parametrize(
@@ -255,7 +256,11 @@ def test_statuses_from_the_fake_server_through_a_real_send(salon, fake_graph, de
     customer = CustomerFactory(salon=salon, phone="+34612345678", wa_id="34612345678", language="es")
     with salon_scope(salon):
         message = message_send_template(
-            customer=customer, template_name=template.name, language="en", body_parameters=["Ana", "Haircut"]
+            salon=salon,
+            customer=customer,
+            template_name=template.name,
+            language="en",
+            body_parameters=["Ana", "Haircut"],
         )
     deliver(message)
     statuses = fake_graph.statuses_for(message.wamid)

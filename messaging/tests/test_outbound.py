@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def queue_text(salon, customer, text="Your haircut is at 15:00") -> Message:
     with salon_scope(salon):
-        return message_send_text(customer=customer, text=text)
+        return message_send_text(salon=salon, customer=customer, text=text)
 
 
 def test_text_is_sent_with_the_salons_token_and_the_wamid_is_stored(salon, customer, graph, deliver):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 from django.conf import settings
 
-from messaging.whatsapp import payloads
 from messaging.whatsapp.errors import GraphAPIError, TransientError, from_response
 
 _shared_http: httpx.Client | None = None
@@ -100,41 +99,6 @@ class WhatsAppClient:
             return answer["messages"][0]["id"]
         except (KeyError, IndexError, TypeError) as exc:
             raise GraphAPIError("send answer without a message id") from exc
-
-    def send_text(self, to: str, text: str, *, reply_to: str | None = None, preview_url: bool = False) -> str:
-        return self.send(payloads.envelope(to, "text", payloads.text_content(text, preview_url), reply_to))
-
-    def send_interactive(self, to: str, interactive: Mapping[str, Any], *, reply_to: str | None = None) -> str:
-        return self.send(payloads.envelope(to, "interactive", payloads.validate_interactive(interactive), reply_to))
-
-    def send_template(
-        self,
-        to: str,
-        name: str,
-        language: str,
-        *,
-        body_parameters: Sequence[str] | Mapping[str, str] = (),
-        header_parameters: Sequence[Mapping[str, Any]] = (),
-        quick_reply_payloads: Sequence[str] = (),
-        url_button_suffixes: Mapping[int, str] | None = None,
-    ) -> str:
-        content = payloads.template_content(
-            name=name,
-            language=language,
-            body_parameters=body_parameters,
-            header_parameters=header_parameters,
-            quick_reply_payloads=quick_reply_payloads,
-            url_button_suffixes=url_button_suffixes,
-        )
-        return self.send(payloads.envelope(to, "template", content))
-
-    def mark_as_read(self, wamid: str) -> bool:
-        answer = self.request(
-            "POST",
-            f"{self.phone_number_id}/messages",
-            json={"messaging_product": "whatsapp", "status": "read", "message_id": wamid},
-        )
-        return bool(answer.get("success"))
 
     # --- templates (on the WABA) --------------------------------------------------------------------------------
     def template_create(

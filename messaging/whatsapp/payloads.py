@@ -146,17 +146,13 @@ def template_content(
     name: str,
     language: str,
     body_parameters: Sequence[str] | Mapping[str, str] = (),
-    header_parameters: Sequence[Mapping[str, Any]] = (),
     quick_reply_payloads: Sequence[str] = (),
-    url_button_suffixes: Mapping[int, str] | None = None,
 ) -> dict:
     """The ``template`` object. A mapping of body parameters sends named ones, a sequence positional ones.
 
-    Quick-reply buttons are numbered from 0 in the template's button order; URL suffixes are keyed by index.
+    Quick-reply buttons are numbered from 0 in the template's button order.
     """
     components: list[dict] = []
-    if header_parameters:
-        components.append({"type": "header", "parameters": [dict(p) for p in header_parameters]})
     if isinstance(body_parameters, Mapping):
         params = [{"type": "text", "parameter_name": k, "text": str(v)} for k, v in body_parameters.items()]
     else:
@@ -171,10 +167,6 @@ def template_content(
                 "index": str(index),
                 "parameters": [{"type": "payload", "payload": payload}],
             }
-        )
-    for index, suffix in sorted((url_button_suffixes or {}).items()):
-        components.append(
-            {"type": "button", "sub_type": "url", "index": str(index), "parameters": [{"type": "text", "text": suffix}]}
         )
     content: dict[str, Any] = {"name": name, "language": {"code": language}}
     if components:

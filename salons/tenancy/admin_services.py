@@ -80,6 +80,22 @@ def changed_values(form: forms.ModelForm, names=None) -> dict:
     return {name: form.cleaned_data[name] for name in fields}
 
 
+def row_service_hooks(name: str, *, create, update, delete, fields=None) -> tuple:
+    """``service_save`` and ``service_delete`` for a model with the usual three services: ``create(salon=, **data)``,
+    ``update(<name>=row, data=)`` and ``delete(<name>=row)``; ``fields`` limits what the form may change."""
+
+    def service_save(self, request, obj, form, formsets, change):
+        data = changed_values(form, fields)
+        if change:
+            return update(**{name: fresh(obj)}, data=data)
+        return create(salon=obj.salon, **data)
+
+    def service_delete(self, request, obj):
+        delete(**{name: obj})
+
+    return service_save, service_delete
+
+
 def live_forms(formset) -> list:
     """The formset's forms that stay (filled in and not marked for deletion)."""
     rows = []

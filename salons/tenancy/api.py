@@ -31,8 +31,10 @@ import uuid
 from typing import ClassVar
 
 from django.http import Http404
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
@@ -147,6 +149,16 @@ class SalonScopedAPIView(GenericAPIView):
         context["salon"] = current_salon_or_none()  # None while the OpenAPI schema is generated
         return context
 
+    def valid_input(self, serializer_class, instance=None, **kwargs) -> dict:
+        """The request body validated by ``serializer_class`` (a 400 with field errors otherwise)."""
+        data = serializer_class(instance, data=self.request.data, **kwargs)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    @staticmethod
+    def created(payload) -> Response:
+        return Response(payload, status=status.HTTP_201_CREATED)
+
 
 class SalonScopedViewSet(ViewSetMixin, SalonScopedAPIView):
     """The same base for routers and ``@action``s; CRUD mixins from ``rest_framework.mixins`` compose with it."""
@@ -164,3 +176,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if not kwargs.get("read_only"):
             kwargs["queryset"] = model.objects.all()
         super().__init__(**kwargs)
+
+
+def write_schema(*, request, response, update_request=None, destroy: bool = True, **more):
+    """The OpenAPI description of a view set's writes: create (201), optionally partial_update, destroy (204)."""
+    views = {"create": extend_schema(request=request, responses={201: response})}
+    if update_request is not None:
+        views["partial_update"] = extend_schema(request=update_request, responses=response)
+    if destroy:
+        views["destroy"] = extend_schema(responses={204: None})
+    return extend_schema_view(**views, **more)

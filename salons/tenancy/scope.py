@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -120,9 +121,6 @@ _END = object()
 class AllSalonsManager(models.Manager.from_queryset(AllSalonsQuerySet)):
     """Escape hatch: crosses tenants. Use it only where crossing is the point (webhook routing, admin, ops)."""
 
-    def for_salons(self, salon_ids) -> TenantQuerySet:
-        return self.get_queryset().filter(salon_id__in=list(salon_ids))
-
 
 class TenantModel(models.Model):
     """Base of every tenant-owned model: a non-null salon, a scoped default manager and a loud escape hatch."""
@@ -173,9 +171,7 @@ def salon_task(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args: Any, salon_id: str | uuid.UUID, **kwargs: Any) -> Any:
-        import logging
-
-        from salons.models import Salon
+        from salons.models import Salon  # salons.models imports this module (TenantModel): late, for that cycle
 
         salon = Salon.objects.filter(pk=salon_id, is_active=True).first()
         if salon is None:

@@ -1,9 +1,9 @@
 """Fixed SQL for the hottest paths, under the same salon scope as the ORM.
 
-The ORM builds and compiles every query anew. On this deployment's hardware that costs 0.5–1 ms of CPU for a join
-or for the insert of a wide row: several times what PostgreSQL needs to run the prepared statement. The webhook relay
-runs three such statements per inbound message, hundreds of times a second. ``TenantSQL`` keeps those few statements
-as fixed text, which psycopg prepares once per connection, and stays inside the one tenancy mechanism:
+The ORM builds and compiles every query anew. For a join or for the insert of a wide row that costs several times
+the CPU PostgreSQL needs to run the prepared statement (bench/RESULTS.md, "Measurements quoted from the code"). The
+webhook relay runs three such statements per inbound message, hundreds of times a second. ``TenantSQL`` keeps those
+few statements as fixed text, which psycopg prepares once per connection, and stays inside the one tenancy mechanism:
 
 - The statement must use the ``%(salon)s`` parameter. It is always bound to ``current_salon_id()`` and raises
   ``NoSalonInScope`` outside any scope. Callers cannot pass it.

@@ -6,7 +6,6 @@ from config.api import DomainError
 from messaging.services import template_install_pack
 from messaging.template_pack import PACK_LANGUAGES
 from salons.models import Salon
-from salons.tenancy import salon_scope
 
 
 class Command(BaseCommand):
@@ -28,10 +27,11 @@ class Command(BaseCommand):
         if salon is None:
             raise CommandError(f"No salon {ident!r}")
         languages = [lang for lang in options["languages"].split(",") if lang]
-        with salon_scope(salon):
-            try:
-                templates = template_install_pack(languages=languages, approve_locally=options["approve_locally"])
-            except DomainError as exc:
-                raise CommandError(exc.message) from exc
+        try:
+            templates = template_install_pack(
+                salon=salon, languages=languages, approve_locally=options["approve_locally"]
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         for template in templates:
             self.stdout.write(f"{template.name} [{template.language}] {template.status}")

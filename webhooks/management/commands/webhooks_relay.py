@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from prometheus_client import start_http_server
 
 from webhooks.relay import Relay
 
@@ -30,8 +31,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["metrics_port"]:
-            from prometheus_client import start_http_server
-
             start_http_server(options["metrics_port"], addr=options["metrics_addr"])
         relay = Relay(
             batch_size=options["batch_size"],

@@ -1,4 +1,4 @@
-"""REST API of bookings under /api/v1/salons/<salon_id>/: services, staff, time off, availability, bookings.
+"""REST API of bookings under /api/v1/salons/<salon_id>/: availability and bookings.
 
 Thin: input serializers validate shapes, services do the work, output serializers read prefetched rows so that
 every list costs a constant number of queries.
@@ -11,15 +11,14 @@ from datetime import date, timedelta
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from bookings import selectors, services
+from bookings.api.fields import SalonDateTimeField
 from bookings.availability import available_slots, distinct_start_times, local_day_bounds
 from bookings.errors import BookingConflict
 from bookings.models import (
@@ -28,245 +27,11 @@ from bookings.models import (
     BookingStatus,
     Service,
     StaffMember,
-    TimeOff,
-    Weekday,
 )
-from config.api_input import PlausibleDateField, PlausibleDateFilter, PlausibleDateTimeField, PlausibleIsoDateTimeFilter
-from salons.models import Customer, Role, User
-from salons.tenancy import current_salon, current_salon_id
+from config.api_input import PlausibleDateField, PlausibleDateFilter, PlausibleIsoDateTimeFilter
+from salons.models import Customer
+from salons.tenancy import current_salon
 from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField, request_person
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class SalonDateTimeField(PlausibleDateTimeField):
-    """An aware date-time; one given without an offset is the salon's wall-clock time (not UTC)."""
-
-    def default_timezone(self):
-        return current_salon().tz
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class MemberUserField(serializers.PrimaryKeyRelatedField):
-    """A login of this salon (a member), by id; anybody else does not exist here."""
-
-    def get_queryset(self):
-        return User.objects.filter(memberships__salon_id=current_salon_id())
-
-
-# --- services --------------------------------------------------------------------------------------------------
-class ServiceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Service
-        fields = [
-            "id",
-            "name",
-            "description",
-            "category",
-            "duration_minutes",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "price",
-            "currency",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["id", "currency", "created_at", "updated_at"]
-
-    def validate_name(self, value: str) -> str:
-        clash = Service.objects.filter(name__iexact=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError("This salon already has a service with this name.")
-        return value
-
-
-@extend_schema_view(
-    create=extend_schema(request=ServiceSerializer, responses={201: ServiceSerializer}),
-    partial_update=extend_schema(request=ServiceSerializer, responses=ServiceSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class ServiceViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
-    """What the salon sells. Everyone reads; managers write. A service with bookings is deactivated, not deleted."""
-
-    model = Service
-    write_role = Role.MANAGER
-    serializer_class = ServiceSerializer
-    pagination_class = Pagination
-    filterset_fields = ["is_active", "category"]
-
-    def scope_queryset(self, queryset):
-        return queryset.order_by("category", "name")
-
-    def create(self, request, salon_id):
-        data = ServiceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = services.service_create(salon=self.salon, **data.validated_data)
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, salon_id, pk):
-        data = ServiceSerializer(self.get_object(), data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        service = services.service_update(service=data.instance, data=dict(data.validated_data))
-        return Response(ServiceSerializer(service).data)
-
-    def destroy(self, request, salon_id, pk):
-        services.service_delete(service=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- staff -----------------------------------------------------------------------------------------------------
-class WorkingHoursSerializer(serializers.Serializer):
-    weekday = serializers.ChoiceField(choices=Weekday.choices, help_text="0 = Monday … 6 = Sunday")
-    start_time = serializers.TimeField(help_text="Local time of the salon")
-    end_time = serializers.TimeField()
-
-    def validate(self, attrs):
-        if attrs["start_time"] >= attrs["end_time"]:
-            raise serializers.ValidationError({"end_time": "Must be after start_time."})
-        return attrs
-
-
-class StaffServiceInputSerializer(serializers.Serializer):
-    service = ScopedPrimaryKeyRelatedField(Service)
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=720, required=False, allow_null=True)
-    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True)
-
-
-class StaffServiceOutputSerializer(serializers.Serializer):
-    service = serializers.IntegerField(source="service_id")
-    service_name = serializers.CharField(source="service.name")
-    duration_minutes = serializers.IntegerField(allow_null=True)
-    price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-
-
-class StaffOutputSerializer(serializers.ModelSerializer):
-    user = serializers.EmailField(source="user.email", default=None, allow_null=True, help_text="Null: no login")
-    services = StaffServiceOutputSerializer(source="staff_services", many=True)
-    working_hours = WorkingHoursSerializer(many=True)
-
-    class Meta:
-        model = StaffMember
-        fields = ["id", "name", "user", "is_active", "services", "working_hours", "created_at"]
-
-
-class StaffInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    user = MemberUserField(required=False, allow_null=True)
-    is_active = serializers.BooleanField(required=False, default=True)
-    services = StaffServiceInputSerializer(many=True, required=False, help_text="Replaces the whole set when given")
-    working_hours = WorkingHoursSerializer(many=True, required=False, help_text="Replaces the week when given")
-
-
-class StaffUpdateInputSerializer(StaffInputSerializer):
-    """PATCH: every field optional, but each item of ``services``/``working_hours`` complete (they replace a set).
-
-    Not validated with ``partial=True``: DRF would make the fields of the nested items optional too.
-    """
-
-    name = serializers.CharField(max_length=120, required=False)
-    is_active = serializers.BooleanField(required=False)
-
-
-@extend_schema_view(
-    create=extend_schema(request=StaffInputSerializer, responses={201: StaffOutputSerializer}),
-    partial_update=extend_schema(request=StaffUpdateInputSerializer, responses=StaffOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class StaffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
-    """Staff with the services they do (own duration/price optional) and weekly working hours (salon time)."""
-
-    model = StaffMember
-    write_role = Role.MANAGER
-    serializer_class = StaffOutputSerializer
-    pagination_class = Pagination
-    filterset_fields = ["is_active"]
-
-    def scope_queryset(self, queryset):
-        return selectors.with_staff_details(queryset).order_by("name", "pk")
-
-    def _out(self, staff: StaffMember) -> dict:
-        return StaffOutputSerializer(self.get_queryset().get(pk=staff.pk)).data
-
-    def create(self, request, salon_id):
-        data = StaffInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        staff = services.staff_create(salon=self.salon, **data.validated_data)
-        return Response(self._out(staff), status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, salon_id, pk):
-        staff = self.get_object()
-        data = StaffUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        staff = services.staff_update(staff=staff, data=dict(data.validated_data))
-        return Response(self._out(staff))
-
-    def destroy(self, request, salon_id, pk):
-        services.staff_delete(staff=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- time off --------------------------------------------------------------------------------------------------
-class TimeOffOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = TimeOff
-        fields = ["id", "staff", "starts_at", "ends_at", "reason", "created_at"]
-
-
-class TimeOffInputSerializer(serializers.Serializer):
-    staff = ScopedPrimaryKeyRelatedField(StaffMember, required=False, allow_null=True, help_text="Empty: whole salon")
-    starts_at = SalonDateTimeField()
-    ends_at = SalonDateTimeField()
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
-class TimeOffFilter(django_filters.FilterSet):
-    starts_before = PlausibleIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    ends_after = PlausibleIsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
-    salon_wide = django_filters.BooleanFilter(field_name="staff", lookup_expr="isnull")
-
-    class Meta:
-        model = TimeOff
-        fields = ["staff", "starts_before", "ends_after", "salon_wide"]
-
-
-@extend_schema_view(
-    create=extend_schema(request=TimeOffInputSerializer, responses={201: TimeOffOutputSerializer}),
-    partial_update=extend_schema(request=TimeOffInputSerializer, responses=TimeOffOutputSerializer),
-    destroy=extend_schema(responses={204: None}),
-)
-class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
-    """Holidays, sick days and closures: a staff member's, or the whole salon's when ``staff`` is empty."""
-
-    model = TimeOff
-    write_role = Role.MANAGER
-    serializer_class = TimeOffOutputSerializer
-    pagination_class = Pagination
-    filterset_class = TimeOffFilter
-
-    def scope_queryset(self, queryset):
-        return queryset.order_by("starts_at", "pk")
-
-    def create(self, request, salon_id):
-        data = TimeOffInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        time_off = services.time_off_create(salon=self.salon, **data.validated_data)
-        return Response(TimeOffOutputSerializer(time_off).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, salon_id, pk):
-        data = TimeOffInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        time_off = services.time_off_update(time_off=self.get_object(), data=dict(data.validated_data))
-        return Response(TimeOffOutputSerializer(time_off).data)
-
-    def destroy(self, request, salon_id, pk):
-        services.time_off_delete(time_off=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- availability ----------------------------------------------------------------------------------------------
@@ -505,7 +270,6 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
 
     model = Booking
     serializer_class = BookingOutputSerializer
-    pagination_class = Pagination
     filterset_class = BookingFilter
 
     def scope_queryset(self, queryset):
@@ -514,36 +278,30 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return queryset.select_related("customer", "service", "staff").order_by("starts_at", "pk")
 
     def create(self, request, salon_id):
-        data = BookingCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingCreateSerializer)
         booking = services.booking_create(
-            salon=self.salon, source=BookingSource.API, created_by=request_person(request), **data.validated_data
+            salon=self.salon, source=BookingSource.API, created_by=request_person(request), **data
         )
         return _booking_response(booking, status.HTTP_201_CREATED)
 
     def partial_update(self, request, salon_id, pk):
-        data = BookingUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        booking = services.booking_update_notes(
-            booking=self.get_object(), notes=data.validated_data["notes"], actor=request_person(request)
-        )
+        notes = self.valid_input(BookingUpdateSerializer)["notes"]
+        booking = services.booking_update_notes(booking=self.get_object(), notes=notes, actor=request_person(request))
         return _booking_response(booking)
 
     @action(detail=True, methods=["post"])
     def reschedule(self, request, salon_id, pk):
-        data = BookingRescheduleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingRescheduleSerializer)
         booking = services.booking_reschedule(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data.validated_data
+            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
         )
         return _booking_response(booking)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, salon_id, pk):
-        data = BookingCancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.valid_input(BookingCancelSerializer)
         booking = services.booking_cancel(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data.validated_data
+            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
         )
         return _booking_response(booking)
 
@@ -568,7 +326,6 @@ class CustomerBookingViewSet(ListModelMixin, SalonScopedViewSet):
 
     model = Booking
     serializer_class = BookingOutputSerializer
-    pagination_class = Pagination
 
     def scope_queryset(self, queryset):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs

@@ -1,0 +1,96 @@
+"""REST API of a salon's customers."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework import filters, serializers
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.response import Response
+
+from salons import selectors, services
+from salons.models import Customer, normalize_phone
+from salons.tenancy.api import SalonScopedViewSet, write_schema
+
+# --- customers -------------------------------------------------------------------------------------------------
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Name or phone contains"))
+    opted_out = django_filters.BooleanFilter(field_name="opted_out_at", lookup_expr="isnull", exclude=True)
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+
+    class Meta:
+        model = Customer
+        fields = ["language", "search", "opted_out", "created"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.customer_search(queryset, value)
+
+
+class CustomerOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "phone",
+            "wa_id",
+            "name",
+            "language",
+            "marketing_consent_at",
+            "marketing_consent_withdrawn_at",
+            "opted_out_at",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerInputSerializer(serializers.ModelSerializer):
+    wa_id = serializers.RegexField(r"^\d{5,20}$", required=False, allow_blank=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "phone",
+            "wa_id",
+            "name",
+            "language",
+            "marketing_consent_at",
+            "marketing_consent_withdrawn_at",
+            "opted_out_at",
+            "notes",
+        ]
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return normalize_phone(value)
+        except Exception as exc:  # django ValidationError -> a field error
+            raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])[0]) from None
+
+
+@write_schema(
+    request=CustomerInputSerializer, response=CustomerOutputSerializer, update_request=CustomerInputSerializer
+)
+class CustomerViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+    """The salon's customers: search by name or phone (`?search=`), filter, page."""
+
+    model = Customer
+    serializer_class = CustomerOutputSerializer
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = CustomerFilter
+    ordering_fields = ["name", "phone", "created_at"]
+    ordering = ["name", "phone"]
+
+    def create(self, request, salon_id):
+        customer = services.customer_create(salon=self.salon, **self.valid_input(CustomerInputSerializer))
+        return self.created(CustomerOutputSerializer(customer).data)
+
+    def partial_update(self, request, salon_id, pk):
+        customer = self.get_object()
+        data = self.valid_input(CustomerInputSerializer, customer, partial=True)
+        return Response(CustomerOutputSerializer(services.customer_update(customer=customer, data=dict(data))).data)
+
+    def perform_destroy(self, instance):
+        services.customer_delete(customer=instance)
