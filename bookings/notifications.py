@@ -13,7 +13,7 @@ from functools import partial
 from django.db import transaction
 
 from bookings.models import Booking, BookingSource
-from salons.localization import customer_locale, format_when
+from localization import customer_locale, format_when
 from salons.models import Salon
 from salons.tenancy import salon_scope
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.api import Conflict, DomainError
+from localization import choose_language
 from messaging.errors import ChannelNotConnected, CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
     Conversation,
@@ -24,7 +25,6 @@ from messaging.models import (
 )
 from messaging.template_pack import PACK_LANGUAGES, pack_definitions
 from messaging.whatsapp import GraphAPIError, WhatsAppClient, payloads
-from salons.localization import choose_language
 from salons.models import Customer, Salon
 from salons.tenancy import current_salon
 
