@@ -8,7 +8,14 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time, get_date_format, get_datetime_format, get_timezone_name
+from babel.dates import (
+    format_skeleton,
+    format_time,
+    get_date_format,
+    get_datetime_format,
+    get_timezone_gmt,
+    get_timezone_name,
+)
 from babel.numbers import format_currency, format_decimal
 
 from localization.locales import locale_for
@@ -40,8 +47,10 @@ def _parse(locale: Locale | str) -> Locale:
 
 def zone_name(moment: datetime, locale: Locale | str) -> str:
     """The short name of an aware moment's zone as ``locale`` writes it: "MEZ" (de_DE), "CET" (en_DE), "EST"
-    (en_US), an offset ("-0600") where CLDR has no short name."""
-    return get_timezone_name(moment, "short", locale=_parse(locale))
+    (en_US); "GMT+01:00" where the locale has no short name for it (Portuguese for Berlin)."""
+    locale = _parse(locale)
+    name = get_timezone_name(moment, "short", locale=locale)
+    return get_timezone_gmt(moment, "long", locale=locale) if name[:1] in "+-" else name
 
 
 def format_when(

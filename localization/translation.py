@@ -4,10 +4,13 @@ msgstr per list, so that a new language brings its own words with its catalog an
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.utils.translation import override
 
 from localization.locales import base_language, supported_languages
+
+T = TypeVar("T")
 
 
 def catalog_language(language: str | None) -> str:
@@ -16,10 +19,10 @@ def catalog_language(language: str | None) -> str:
     return code if code in supported_languages() else "en"
 
 
-def in_language(language: str | None, text: Callable[[], str]) -> str:
+def in_language(language: str | None, text: Callable[[], T]) -> T:
     """``text()`` (a function calling gettext/pgettext/ngettext) evaluated in ``language``'s catalog."""
     with override(catalog_language(language)):
-        return str(text())
+        return text()
 
 
 def word_list(text: str) -> frozenset[str]:

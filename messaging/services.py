@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config.api import Conflict, DomainError
 from localization import choose_language
+from messaging.booking_templates import PACK_LANGUAGES, pack_definitions
 from messaging.errors import ChannelNotConnected, CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
     Conversation,
@@ -23,7 +24,6 @@ from messaging.models import (
     TemplateCategory,
     TemplateStatus,
 )
-from messaging.template_pack import PACK_LANGUAGES, pack_definitions
 from messaging.whatsapp import GraphAPIError, WhatsAppClient, payloads
 from salons.models import Customer, Salon
 from salons.tenancy import current_salon
