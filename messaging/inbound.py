@@ -286,7 +286,7 @@ def inbound_status_receive(*, salon: Salon, status: dict) -> Message | None:
                 message.error_code = code
                 message.error_title = (error.get("title") or error.get("message") or "")[:255]
                 message.error_details = (error.get("error_data") or {}).get("details", "") or error.get("message", "")
-                message.error_explanation = explain(code)
+                message.error_explanation = explain(code, salon.language)
                 fields |= {"error_code", "error_title", "error_details", "error_explanation"}
     pricing = status.get("pricing")
     if pricing:
