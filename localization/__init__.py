@@ -10,6 +10,8 @@ from localization.formats import (
     format_money,
     format_number,
     format_when,
+    weekday_label,
+    weekday_name,
     zone_name,
 )
 from localization.locales import (
@@ -47,6 +49,8 @@ __all__ = [
     "territory_for_phone",
     "territory_for_timezone",
     "territory_of_language_tag",
+    "weekday_label",
+    "weekday_name",
     "word_list",
     "word_lists",
     "zone_name",

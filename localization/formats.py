@@ -13,10 +13,13 @@ from babel.dates import (
     format_time,
     get_date_format,
     get_datetime_format,
+    get_day_names,
     get_timezone_gmt,
     get_timezone_name,
 )
 from babel.numbers import format_currency, format_decimal
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 from localization.locales import locale_for
 
@@ -92,3 +95,13 @@ def format_money(amount: Decimal, currency: str, locale: Locale | str) -> str:
 def format_number(value: Decimal | int, locale: Locale | str) -> str:
     """``1,234.5`` / ``1.234,5``."""
     return format_decimal(value, locale=locale)
+
+
+def weekday_name(weekday: int, language: str | None = None, *, width: str = "wide") -> str:
+    """The name of a weekday (0 = Monday, as ``date.weekday()``) in ``language`` (the active one when None), from
+    CLDR: "Monday", "Montag", "lunes", "segunda-feira"; ``width`` "abbreviated" gives "Mon", "Mo."."""
+    return get_day_names(width, locale=locale_for(language or get_language()))[weekday]
+
+
+# For labels evaluated when shown (model choices): the name in the language active at that moment.
+weekday_label = lazy(weekday_name, str)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.translation import override
 
 from localization import (
     choose_language,
@@ -22,6 +23,9 @@ from localization import (
     salon_territory,
     territory_for_phone,
     territory_for_timezone,
+    weekday_label,
+    weekday_name,
+    zone_name,
 )
 
 
@@ -98,3 +102,29 @@ def test_dates_numbers_and_money_are_written_by_babel():
     assert format_number(Decimal("1234.5"), locale_for("de", "DE")) == "1.234,5"
     assert format_clock(time(9, 0), locale_for("en", "US")) == "9:00\u202fAM"
     assert format_clock(time(9, 0), locale_for("pt", "PT")) == "09:00"
+
+
+def test_a_time_shown_to_a_customer_names_the_zone_as_their_language_does():
+    winter, summer = datetime(2026, 12, 7, 14, 30, tzinfo=UTC), datetime(2026, 7, 6, 13, 30, tzinfo=UTC)
+    berlin, new_york = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+    assert format_when(winter, locale_for("de", "DE"), berlin, with_zone=True) == "Mo., 7. Dez., 15:30 MEZ"
+    assert format_when(summer, locale_for("de", "DE"), berlin, with_zone=True) == "Mo., 6. Juli, 15:30 MESZ"
+    assert format_when(winter, locale_for("en", "DE"), berlin, with_zone=True) == "Mon, 7 Dec, 15:30 CET"
+    assert format_when(winter, locale_for("en", "US"), new_york, with_zone=True) == "Mon, Dec 7, 9:30\u202fAM EST"
+    # No short Portuguese name for Central European time: the offset, named.
+    assert zone_name(winter.astimezone(berlin), locale_for("pt")) == "GMT+01:00"
+
+
+def test_weekday_names_come_from_cldr_in_the_active_language():
+    assert [weekday_name(0, language) for language in ("en", "de", "es", "pt")] == [
+        "Monday",
+        "Montag",
+        "lunes",
+        "segunda-feira",
+    ]
+    assert weekday_name(6, "de", width="abbreviated") == "So."
+    label = weekday_label(2)
+    with override("es"):
+        assert str(label) == "miércoles"
+    with override("en"):
+        assert str(label) == "Wednesday"
