@@ -249,8 +249,6 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/ai_conversations/try.html", context)
 
 
-
-
 @admin.register(AIMessage)
 class AIMessageAdmin(ReadOnlyTenantAdmin):
     list_display = [

@@ -16,14 +16,13 @@ from ai_conversations.engine import Understanding, understand
 from ai_conversations.engine.replies import STRINGS, WEEKDAYS, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from config.api import DomainError
+from messaging.booking_templates import REMINDER_PAYLOAD
 from salons.localization import customer_locale, format_clock, salon_territory
 
 # WhatsApp limits (Cloud API): list row title 24, description 72, button title 20.
 ROW_TITLE = 24
 ROW_DESCRIPTION = 72
 BUTTON_TITLE = 20
-
-REMINDER_PAYLOAD = re.compile(r"^booking:(?P<code>[A-Za-z0-9-]+):(?P<action>confirm|reschedule|cancel)$")
 
 
 @dataclass

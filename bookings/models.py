@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from localization import weekday_label
 from salons.tenancy import TenantModel
 from salons.tenancy.scope import current_salon_or_none, salon_wall_clock
 
@@ -126,13 +127,15 @@ class StaffService(TenantModel):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    """0 = Monday, as ``date.weekday()``; the labels are CLDR's names in the language active when shown."""
+
+    MONDAY = 0, weekday_label(0)
+    TUESDAY = 1, weekday_label(1)
+    WEDNESDAY = 2, weekday_label(2)
+    THURSDAY = 3, weekday_label(3)
+    FRIDAY = 4, weekday_label(4)
+    SATURDAY = 5, weekday_label(5)
+    SUNDAY = 6, weekday_label(6)
 
 
 class WorkingHours(TenantModel):

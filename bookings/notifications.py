@@ -1,8 +1,7 @@
 """The one place bookings talks to messaging: confirmation, reminder, rescheduled and cancelled templates.
 
-Template body parameters, in order: customer name, service name, local date and time, staff name, booking code.
-The reminder carries three quick-reply buttons whose payloads are ``booking:<CODE>:confirm|reschedule|cancel``.
-messaging is imported lazily: bookings may call it, it never imports bookings.
+The templates' names, parameter order and reminder payloads are messaging's contract (``messaging.booking_templates``);
+this module fills them from a booking.
 """
 
 from __future__ import annotations
@@ -13,8 +12,16 @@ from functools import partial
 from django.db import transaction
 
 from bookings.models import Booking, BookingSource
+from localization import customer_locale, format_when
+from messaging.booking_templates import (
+    CANCELLED,
+    CONFIRMATION,
+    REMINDER,
+    RESCHEDULED,
+    body_parameters,
+    reminder_payloads,
+)
 from messaging.services import message_send_template, template_language_for
-from salons.localization import customer_locale, format_when
 from salons.models import Salon
 from salons.tenancy import salon_scope
 
@@ -25,37 +32,29 @@ logger = logging.getLogger("chairside.bookings")
 # already confirms with the code, time and price, and a template on top would say it twice.
 NOTIFY_SOURCES = frozenset({BookingSource.WHATSAPP, BookingSource.API})
 
-CONFIRMATION = "booking_confirmation"
-REMINDER = "booking_reminder"
-RESCHEDULED = "booking_rescheduled"
-CANCELLED = "booking_cancelled"
-
-REMINDER_ACTIONS = ("confirm", "reschedule", "cancel")
+# The template names bookings sends (bookings.services passes them to notify_on_commit).
+__all__ = ["CANCELLED", "CONFIRMATION", "REMINDER", "RESCHEDULED", "notify_on_commit", "send_reminder", "when_local"]
 
 
 def when_local(booking: Booking, language: str | None = None) -> str:
-    """The start as the customer reads it, in the salon's wall-clock time and the customer's locale (Babel):
-    "Tue, 14 Apr 2026, 15:30" (en_DE), "Di., 14. Apr. 2026, 15:30" (de_DE), "ter., 14 de abr. de 2026, 15:30"…"""
+    """The start as the customer reads it, in the salon's wall-clock time and zone and the customer's locale (Babel):
+    "Tue, 14 Apr 2026, 15:30 CEST" (en_DE), "Di., 14. Apr. 2026, 15:30 MESZ" (de_DE)…"""
     customer, salon = booking.customer, booking.salon
     language = language or customer.language or salon.language
     locale = customer_locale(language, phone=customer.phone, salon=salon)
-    return format_when(booking.starts_at, locale, salon.tz, with_year=True)
+    return format_when(booking.starts_at, locale, salon.tz, with_year=True, with_zone=True)
 
 
 def template_parameters(booking: Booking, language: str | None = None) -> list[str]:
     """The body parameters, dates written for ``language`` (the language of the template that will be sent)."""
     customer = booking.customer
-    return [
-        customer.name or customer.phone,
-        booking.service.name,
-        when_local(booking, language),
-        booking.staff.name,
-        booking.code,
-    ]
-
-
-def reply_payloads(booking: Booking) -> list[str]:
-    return [f"booking:{booking.code}:{action}" for action in REMINDER_ACTIONS]
+    return body_parameters(
+        customer_name=customer.name or customer.phone,
+        service_name=booking.service.name,
+        when_local=when_local(booking, language),
+        staff_name=booking.staff.name,
+        booking_code=booking.code,
+    )
 
 
 def _send(booking: Booking, template_name: str, quick_reply_payloads: list[str] = ()):
@@ -75,7 +74,7 @@ def _send(booking: Booking, template_name: str, quick_reply_payloads: list[str] 
 
 def send_reminder(*, booking: Booking):
     """Queue the reminder template (inside the caller's scope and transaction). Raises messaging's DomainErrors."""
-    return _send(booking, REMINDER, reply_payloads(booking))
+    return _send(booking, REMINDER, reminder_payloads(booking.code))
 
 
 def notify_on_commit(*, booking: Booking, template_name: str) -> None:

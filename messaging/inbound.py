@@ -6,12 +6,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import pgettext
 
+from localization import in_language, word_lists
 from messaging.errors import WindowClosed
 from messaging.models import (
     CUSTOMER_SERVICE_WINDOW,
@@ -32,42 +35,49 @@ from salons.tenancy.sql import TenantSQL, columns, insert_ignoring_conflict, ins
 
 logger = logging.getLogger("chairside.messaging")
 
-# Opt-out keywords (matched on the whole message, case- and accent-insensitive enough for what people type).
-STOP_KEYWORDS = {
-    "en": {"stop", "unsubscribe", "stop all", "opt out", "optout", "cancel all", "end", "quit"},
-    "es": {"parar", "baja", "darse de baja", "detener", "cancelar suscripcion", "cancelar suscripción", "alto"},
-    "pt": {"pare", "parar", "sair", "cancelar inscricao", "cancelar inscrição", "descadastrar"},
-    "de": {"stopp", "abmelden", "abbestellen", "austragen"},
-}
-START_KEYWORDS = {
-    "en": {"start", "unstop", "subscribe", "resume", "yes start"},
-    "es": {"alta", "iniciar", "comenzar", "reanudar", "suscribir"},
-    "pt": {"iniciar", "voltar", "reativar", "começar", "comecar", "inscrever"},
-    "de": {"anmelden", "starten", "fortsetzen"},
-}
-STOP_CONFIRMATION = {
-    "en": "You will no longer receive messages from us. Reply START to subscribe again.",
-    "es": "Ya no recibirás mensajes nuestros. Responde ALTA para volver a suscribirte.",
-    "pt": "Você não receberá mais mensagens nossas. Responda INICIAR para voltar a receber.",
-    "de": "Du erhältst keine Nachrichten mehr von uns. Antworte START, um sie wieder zu erhalten.",
-}
-START_CONFIRMATION = {
-    "en": "Welcome back! You will receive our messages again. Reply STOP to unsubscribe.",
-    "es": "¡Bienvenido de nuevo! Volverás a recibir nuestros mensajes. Responde BAJA para darte de baja.",
-    "pt": "Bem-vindo de volta! Você voltará a receber nossas mensagens. Responda PARE para sair.",
-    "de": "Willkommen zurück! Du erhältst wieder Nachrichten von uns. Antworte STOPP, um sie abzubestellen.",
-}
+
+def _stop_words() -> str:
+    return pgettext(
+        "opt-out keywords: comma-separated phrases a customer sends alone to stop all messages",
+        "stop, unsubscribe, stop all, opt out, optout, cancel all, end, quit",
+    )
+
+
+def _start_words() -> str:
+    return pgettext(
+        "opt-in keywords: comma-separated phrases a customer sends alone to receive messages again",
+        "start, unstop, subscribe, resume, yes start",
+    )
+
+
+def _stop_confirmation() -> str:
+    return pgettext(
+        "reply to an opt-out keyword", "You will no longer receive messages from us. Reply START to subscribe again."
+    )
+
+
+def _start_confirmation() -> str:
+    return pgettext(
+        "reply to an opt-in keyword", "Welcome back! You will receive our messages again. Reply STOP to unsubscribe."
+    )
+
+
+@cache
+def _keyword_lists() -> tuple[tuple[str, dict[str, frozenset[str]]], ...]:
+    """The opt-out and opt-in keywords of every language, from the catalog (read once per process)."""
+    return (("stop", word_lists(_stop_words)), ("start", word_lists(_start_words)))
 
 
 def keyword_of(text: str, preferred_language: str = "") -> tuple[str, str] | None:
-    """("stop"|"start", language) when the whole text is an opt-out/opt-in keyword.
+    """("stop"|"start", language) when the whole text is an opt-out/opt-in keyword (case-insensitive; the catalog
+    lists accented and unaccented spellings).
 
     Words shared by languages (PARAR, INICIAR) answer in the customer's language when it is one of them.
     """
     normalized = " ".join((text or "").strip().strip(".!¡?¿").casefold().split())
     if not normalized or len(normalized) > 30:
         return None
-    for kind, table in (("stop", STOP_KEYWORDS), ("start", START_KEYWORDS)):
+    for kind, table in _keyword_lists():
         languages = [lang for lang, words in table.items() if normalized in words]
         if languages:
             return kind, preferred_language if preferred_language in languages else languages[0]
@@ -235,11 +245,11 @@ def _apply_keyword(salon: Salon, customer: Customer, kind: str, language: str, *
     if kind == "stop":
         Customer.objects.filter(pk=customer.pk).update(opted_out_at=now, updated_at=now)
         customer.opted_out_at = now
-        text = STOP_CONFIRMATION[language]
+        text = in_language(language, _stop_confirmation)
     else:
         Customer.objects.filter(pk=customer.pk).update(opted_out_at=None, updated_at=now)
         customer.opted_out_at = None
-        text = START_CONFIRMATION[language]
+        text = in_language(language, _start_confirmation)
     try:
         message_send_text(salon=salon, customer=customer, text=text, reply_to=reply_to, bypass_opt_out=True)
     except WindowClosed:  # a keyword replayed long after it was sent: the opt-out still counts
@@ -276,7 +286,7 @@ def inbound_status_receive(*, salon: Salon, status: dict) -> Message | None:
                 message.error_code = code
                 message.error_title = (error.get("title") or error.get("message") or "")[:255]
                 message.error_details = (error.get("error_data") or {}).get("details", "") or error.get("message", "")
-                message.error_explanation = explain(code)
+                message.error_explanation = explain(code, salon.language)
                 fields |= {"error_code", "error_title", "error_details", "error_explanation"}
     pricing = status.get("pricing")
     if pricing:

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
+from localization import in_language
 from messaging import metrics
 from messaging.models import Direction, Message, MessageStatus
 from messaging.ratelimit import send_slot_wait
@@ -71,11 +73,18 @@ def message_claim(*, message_id: int) -> Message | None:
     return message
 
 
+def _not_connected() -> str:
+    return pgettext(
+        "WhatsApp error explanation", "WhatsApp is not connected for this salon (no phone number id or access token)."
+    )
+
+
 def _channel_problem(salon: Salon) -> str | None:
+    """Why no message of the salon can go out now, in the salon's language (its staff read it); None when it can."""
     if not salon.phone_number_id or not salon.whatsapp_access_token:
-        return "WhatsApp is not connected for this salon (no phone number id or access token)."
+        return in_language(salon.language, _not_connected)
     if salon.channel_status == ChannelStatus.NEEDS_CREDENTIALS:
-        return AuthError.explanation
+        return in_language(salon.language, lambda: str(AuthError.explanation))
     return None
 
 
@@ -146,7 +155,7 @@ def retry_delay(exc: GraphAPIError, attempt: int) -> float:
 def _handle_error(message: Message, exc: GraphAPIError, salon: Salon) -> DeliveryOutcome:
     code_label = str(exc.code) if exc.code is not None else (f"http_{exc.http_status}" if exc.http_status else "none")
     metrics.GRAPH_ERRORS.labels(code=code_label, error_class=type(exc).__name__).inc()
-    explanation = explain(exc.code) if exc.code is not None else exc.explanation
+    explanation = explain(exc.code, salon.language, error=exc)
     if exc.retryable and message.attempts < MAX_ATTEMPTS:
         delay = retry_delay(exc, message.attempts)
         now = timezone.now()

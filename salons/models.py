@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from salons.crypto import EncryptedTextField
 from salons.tenancy import TenantModel
@@ -153,10 +154,10 @@ class Salon(models.Model):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGER = "manager", "Manager"
-    STAFF = "staff", "Staff"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", pgettext_lazy("a member's role in a salon", "Owner")
+    MANAGER = "manager", pgettext_lazy("a member's role in a salon", "Manager")
+    STAFF = "staff", pgettext_lazy("a member's role in a salon", "Staff")
+    VIEWER = "viewer", pgettext_lazy("a member's role in a salon", "Viewer")
 
 
 # Higher rank may do everything a lower rank may.

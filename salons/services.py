@@ -15,8 +15,10 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import pgettext
 
 from config.api import Conflict
+from localization import format_when, in_language, locale_for, salon_territory
 from salons.errors import (
     AlreadyMember,
     DuplicateCustomer,
@@ -167,14 +169,32 @@ def invitation_accept_url(raw_token: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse("invitation-accept-page", kwargs={"token": raw_token})
 
 
-def _send_invitation(invitation: Invitation, raw_token: str) -> None:
+def _invitation_email(invitation: Invitation, raw_token: str) -> tuple[str, str]:
+    """Subject and body, in the salon's language, the expiry on the salon's clock with its zone named."""
     salon = invitation.salon
-    body = (
-        f"You have been invited to join {salon.name} on Chairside as {invitation.get_role_display().lower()}.\n\n"
-        f"Accept the invitation (the link works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
-        f"{invitation_accept_url(raw_token)}\n\nIf you did not expect this email, ignore it.\n"
-    )
-    send_mail(f"Join {salon.name} on Chairside", body, None, [invitation.email], fail_silently=False)
+    locale = locale_for(salon.language, salon_territory(salon))
+    expires = format_when(invitation.expires_at, locale, salon.tz, with_year=True, with_zone=True)
+
+    def words() -> tuple[str, str]:
+        values = {"salon": salon.name, "role": invitation.get_role_display(), "expires": expires}
+        subject = pgettext("invitation email subject", "Join %(salon)s on Chairside") % values
+        body = (
+            pgettext(
+                "invitation email body",
+                "You have been invited to join %(salon)s on Chairside as %(role)s.\n\n"
+                "Accept the invitation (the link works once, until %(expires)s):\n",
+            )
+            % values
+        )
+        ignore = pgettext("invitation email body", "If you did not expect this email, ignore it.")
+        return subject, f"{body}{invitation_accept_url(raw_token)}\n\n{ignore}\n"
+
+    return in_language(salon.language, words)
+
+
+def _send_invitation(invitation: Invitation, raw_token: str) -> None:
+    subject, body = _invitation_email(invitation, raw_token)
+    send_mail(subject, body, None, [invitation.email], fail_silently=False)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from ai_conversations.engine.entities import find_booking_codes, match_services,
 from ai_conversations.engine.intents import classify_intent
 from ai_conversations.engine.language import detect_language
 from ai_conversations.engine.replies import STRINGS, clip, format_money, format_when, t
-from salons.localization import locale_for
+from localization import locale_for
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 # A Wednesday morning, four days before the spring DST change in Europe.

@@ -47,8 +47,8 @@ def test_a_german_customer_reads_a_german_date_in_the_german_template(german_sho
     customer = CustomerFactory(salon=german_shop, phone="+4915112340000", name="Jana", language="")
     message = reminder_for(german_shop, haircut, anna, customer)
     assert message.template.language == "de"
-    # Not "am Mon 7 Dec 2026": weekday, day and month in German.
-    assert "ist am Mo., 7. Dez. 2026, 15:30 bei Anna" in message.preview
+    # Not "am Mon 7 Dec 2026": weekday, day and month in German, and the salon's zone named as Germans name it.
+    assert "ist am Mo., 7. Dez. 2026, 15:30 MEZ bei Anna" in message.preview
 
 
 def test_a_portuguese_number_without_a_language_gets_the_portuguese_template_and_date(german_shop, haircut, anna):
@@ -56,7 +56,7 @@ def test_a_portuguese_number_without_a_language_gets_the_portuguese_template_and
     customer = CustomerFactory(salon=german_shop, phone="+351912345678", name="Rita", language="")
     message = reminder_for(german_shop, haircut, anna, customer)
     assert message.template.language == "pt"
-    assert "seu Haircut é em segunda, 7/12/2026, 15:30 com Anna" in message.preview  # pt_PT
+    assert "seu horário de Haircut é em segunda, 7/12/2026, 15:30 CET com Anna" in message.preview  # pt_PT
     assert message.body["template"]["language"]["code"] == "pt"
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from localization import choose_language
 from messaging.errors import CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
     Conversation,
@@ -25,7 +26,6 @@ from messaging.models import (
     TemplateStatus,
 )
 from messaging.whatsapp import payloads
-from salons.localization import choose_language
 from salons.models import Customer, Salon
 from salons.tenancy import salon_scope
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.api import Conflict
+from messaging.booking_templates import PACK_LANGUAGES, pack_definitions
 from messaging.errors import ChannelNotConnected, TemplateSubmitFailed
 from messaging.models import MessageTemplate, ParameterFormat, TemplateCategory, TemplateStatus
-from messaging.template_pack import PACK_LANGUAGES, pack_definitions
 from messaging.whatsapp import GraphAPIError, WhatsAppClient
 from salons.models import Salon
 from salons.tenancy import salon_scope

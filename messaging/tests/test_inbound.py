@@ -125,7 +125,8 @@ def test_stop_keyword_opts_out_and_confirms(salon, word, django_capture_on_commi
 
 
 @pytest.mark.parametrize(
-    "word,language,language_hint", [("START", "en", "STOP"), ("alta", "en", "BAJA"), ("Iniciar", "pt", "PARE")]
+    "word,language,language_hint",
+    [("START", "en", "STOP"), ("alta", "en", "BAJA"), ("Iniciar", "pt", "PARE"), ("Start", "de", "STOPP")],
 )
 def test_start_keyword_clears_the_opt_out_and_confirms(salon, word, language, language_hint):
     CustomerFactory(salon=salon, phone="+4915112340009", language=language, opted_out_at="2026-01-01T00:00:00Z")

@@ -85,6 +85,16 @@ def test_permanent_errors_fail_the_row_with_a_plain_explanation(salon, customer,
     assert salon.channel_status == ChannelStatus.ACTIVE
 
 
+def test_the_explanation_is_written_in_the_salons_language_for_its_staff(salon, customer, graph, deliver):
+    salon.language = "de"
+    salon.save(update_fields=["language"])
+    graph.fail_next(131026)
+    message = queue_text(salon, customer)
+    assert deliver(message).state == "failed"
+    assert message.error_explanation.startswith("WhatsApp konnte diese Nachricht nicht zustellen")
+    assert message.error_explanation == explain(131026, "de") != explain(131026, "en")
+
+
 def test_invalid_token_fails_and_flags_the_channel_then_nothing_more_is_sent(salon, customer, graph, deliver):
     graph.register(phone_number_id=salon.phone_number_id, token="a-rotated-token", waba_id=salon.waba_id)
     first = queue_text(salon, customer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from messaging.booking_templates import parse_reminder_payload, reminder_payloads
 from messaging.errors import CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import Message, MessageStatus, MessageType
 from messaging.services import (
@@ -15,7 +16,6 @@ from messaging.services import (
     template_submit,
     template_sync,
 )
-from messaging.template_pack import reminder_payloads
 from messaging.tests.factories import ConversationFactory, MessageTemplateFactory
 from salons.tenancy import salon_scope
 
@@ -216,3 +216,14 @@ def test_submitting_twice_is_a_conflict(salon, graph):
             template_submit(
                 salon=salon, name="x", language="en", category="UTILITY", components=[{"type": "BODY", "text": "Hi"}]
             )
+
+
+def test_a_reminder_payload_reads_back_as_the_booking_and_the_action():
+    payloads = reminder_payloads("K7Q2PX")
+    assert [parse_reminder_payload(payload) for payload in payloads] == [
+        ("K7Q2PX", "confirm"),
+        ("K7Q2PX", "reschedule"),
+        ("K7Q2PX", "cancel"),
+    ]
+    assert parse_reminder_payload("booking:K7Q2PX:delete") is None
+    assert parse_reminder_payload("svc:12") is None

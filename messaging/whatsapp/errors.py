@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import pgettext_lazy
+
+from localization import in_language
+
 
 class GraphAPIError(Exception):
     """An error answer from the Graph API (or no answer at all). Subclasses say how to react."""
 
     retryable = False
-    explanation = "WhatsApp refused the message. The details below are Meta's own words."
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation", "WhatsApp refused the message. The details below are Meta's own words."
+    )
 
     def __init__(
         self,
@@ -38,20 +44,26 @@ class GraphAPIError(Exception):
 
 class TransientError(GraphAPIError):
     retryable = True
-    explanation = "WhatsApp had a temporary problem; the message is being retried automatically."
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation", "WhatsApp had a temporary problem; the message is being retried automatically."
+    )
 
 
 class ThrottledError(TransientError):
-    explanation = "WhatsApp asked us to slow down (rate limit); the message is being retried automatically."
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
+        "WhatsApp asked us to slow down (rate limit); the message is being retried automatically.",
+    )
 
     def backoff_seconds(self, attempt: int) -> float:
         return min(5.0 * 2.0 ** (attempt - 1), 600.0)
 
 
 class PairRateLimitError(ThrottledError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "Too many messages were sent to this customer in a short time; WhatsApp holds further ones back for a while. "
-        "The message is retried automatically with growing pauses."
+        "The message is retried automatically with growing pauses.",
     )
 
     def backoff_seconds(self, attempt: int) -> float:
@@ -60,48 +72,57 @@ class PairRateLimitError(ThrottledError):
 
 
 class WindowClosedError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "More than 24 hours have passed since the customer last wrote, so WhatsApp only accepts an approved template. "
-        "Send a template instead, or wait until the customer writes again."
+        "Send a template instead, or wait until the customer writes again.",
     )
 
 
 class UndeliverableError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "WhatsApp could not deliver this message: the number may not use WhatsApp, may not have accepted the latest "
-        "terms, or may be on an outdated app. Check the number or contact the customer another way."
+        "terms, or may be on an outdated app. Check the number or contact the customer another way.",
     )
 
 
 class MarketingOptOutError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "The customer has chosen in WhatsApp not to receive marketing messages from businesses. "
-        "Marketing templates will not reach them; service and utility messages still can."
+        "Marketing templates will not reach them; service and utility messages still can.",
     )
 
 
 class TemplateError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "The message template is not usable as sent: it may not exist in this language, not be approved, be paused, "
-        "or the parameters do not match it. Check the template in the templates list."
+        "or the parameters do not match it. Check the template in the templates list.",
     )
 
 
 class InvalidRequestError(GraphAPIError):
-    explanation = "WhatsApp rejected the message as malformed or not allowed for this number. Retrying will not help."
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
+        "WhatsApp rejected the message as malformed or not allowed for this number. Retrying will not help.",
+    )
 
 
 class AuthError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "The salon's WhatsApp access token is invalid or expired. Reconnect WhatsApp (enter a new token) in the salon "
-        "settings; messages will fail until then."
+        "settings; messages will fail until then.",
     )
 
 
 class PermissionDeniedError(GraphAPIError):
-    explanation = (
+    explanation = pgettext_lazy(
+        "WhatsApp error explanation",
         "The salon's WhatsApp account lacks permission for this action, or the business account is restricted. "
-        "Check the account's status and permissions in Meta Business Manager."
+        "Check the account's status and permissions in Meta Business Manager.",
     )
 
 
@@ -131,14 +152,34 @@ for _codes, _cls in (
 
 # More precise wording for the commonest template codes.
 _SPECIFIC = {
-    132000: "The number of template parameters sent does not match the template. Check the template's placeholders.",
-    132001: "This template does not exist in this language on WhatsApp (or is not approved yet).",
-    132005: "The template's text is too long once the parameters are filled in. Shorten the parameters.",
-    132012: "A template parameter has the wrong format (for example text where an image is expected).",
-    132015: "WhatsApp paused this template because of low quality ratings; it cannot be sent until it recovers.",
-    132016: "WhatsApp disabled this template permanently because of low quality; create a new one.",
-    131008: "A required field is missing from the message.",
-    131009: "A value in the message is not valid (for example a button payload or an id).",
+    132000: pgettext_lazy(
+        "WhatsApp error explanation",
+        "The number of template parameters sent does not match the template. Check the template's placeholders.",
+    ),
+    132001: pgettext_lazy(
+        "WhatsApp error explanation",
+        "This template does not exist in this language on WhatsApp (or is not approved yet).",
+    ),
+    132005: pgettext_lazy(
+        "WhatsApp error explanation",
+        "The template's text is too long once the parameters are filled in. Shorten the parameters.",
+    ),
+    132012: pgettext_lazy(
+        "WhatsApp error explanation",
+        "A template parameter has the wrong format (for example text where an image is expected).",
+    ),
+    132015: pgettext_lazy(
+        "WhatsApp error explanation",
+        "WhatsApp paused this template because of low quality ratings; it cannot be sent until it recovers.",
+    ),
+    132016: pgettext_lazy(
+        "WhatsApp error explanation",
+        "WhatsApp disabled this template permanently because of low quality; create a new one.",
+    ),
+    131008: pgettext_lazy("WhatsApp error explanation", "A required field is missing from the message."),
+    131009: pgettext_lazy(
+        "WhatsApp error explanation", "A value in the message is not valid (for example a button payload or an id)."
+    ),
 }
 
 
@@ -153,11 +194,17 @@ def classify(code: int | None, http_status: int | None = None) -> type[GraphAPIE
     return GraphAPIError
 
 
-def explain(code: int | None) -> str:
-    """A salon owner's explanation of an error code (used for failed status webhooks too)."""
+def explain(code: int | None, language: str | None = None, *, error: GraphAPIError | None = None) -> str:
+    """A salon owner's explanation of an error code (used for failed status webhooks too), in ``language`` (the
+    salon's; the active language when None). ``error``: the exception, whose class explains an error that came
+    without a code (a timeout, an HTTP 5xx)."""
     if code in _SPECIFIC:
-        return _SPECIFIC[code]
-    return classify(code).explanation
+        text = _SPECIFIC[code]
+    elif code is None and error is not None:
+        text = error.explanation
+    else:
+        text = classify(code).explanation
+    return in_language(language, lambda: str(text)) if language else str(text)
 
 
 def from_response(http_status: int, payload: Any) -> GraphAPIError:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salons.models import Invitation, Membership, Role
+from salons.services import invitation_create
 from salons.tests.conftest import bearer
 from salons.tests.factories import InvitationFactory, MembershipFactory, SalonFactory, UserFactory
 
@@ -184,3 +185,19 @@ def test_the_schema_documents_the_invitation_routes(client):
     accept = paths["/api/v1/invitations/accept/"]["post"]
     assert {} in accept["security"] and {"201", "400", "403"} <= accept["responses"].keys()
     assert set(paths["/api/v1/salons/{salon_id}/invitations/{id}/"]) == {"get", "delete"}
+
+
+def test_the_invitation_email_speaks_the_salons_language_and_names_its_time_zone(
+    mailoutbox, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to("2026-12-01T09:00:00Z", tick=False)
+    salon = SalonFactory(language="de", timezone="Europe/Berlin", name="Salon Anna")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _ = invitation_create(salon=salon, email="eva@example.test", role=Role.MANAGER)
+    [mail] = mailoutbox
+    assert mail.subject == "Tritt Salon Anna auf Chairside bei"
+    assert mail.body.startswith("Du wurdest eingeladen, Salon Anna auf Chairside beizutreten (Rolle: Manager).")
+    assert invitation.expires_at.isoformat() == "2026-12-08T09:00:00+00:00"
+    assert "(der Link funktioniert einmal, bis Di., 8. Dez. 2026, 10:00 MEZ):\n" in mail.body
+    assert mail.body.endswith("Wenn du diese E-Mail nicht erwartet hast, ignoriere sie einfach.\n")
+    assert _token_from(mail)

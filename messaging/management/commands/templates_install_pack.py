@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.api import DomainError
+from messaging.booking_templates import PACK_LANGUAGES
 from messaging.services import template_install_pack
-from messaging.template_pack import PACK_LANGUAGES
 from salons.models import Salon
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.translation import override
 
-from salons.localization import (
+from localization import (
     choose_language,
     customer_locale,
     date_order,
@@ -21,8 +23,10 @@ from salons.localization import (
     salon_territory,
     territory_for_phone,
     territory_for_timezone,
+    weekday_label,
+    weekday_name,
+    zone_name,
 )
-from salons.models import Salon
 
 
 def test_territories_come_from_the_zone_and_the_phone_number():
@@ -32,8 +36,8 @@ def test_territories_come_from_the_zone_and_the_phone_number():
     assert territory_for_phone("+351912345678") == "PT"
     assert territory_for_phone("5511987654321") == "BR"
     assert territory_for_phone("abc") is None and territory_for_phone("") is None
-    assert salon_territory(Salon(timezone="Europe/Lisbon")) == "PT"
-    assert salon_territory(Salon(timezone="UTC", display_phone_number="+34 612 34 56 78")) == "ES"
+    assert salon_territory(SimpleNamespace(timezone="Europe/Lisbon")) == "PT"
+    assert salon_territory(SimpleNamespace(timezone="UTC", display_phone_number="+34 612 34 56 78")) == "ES"
 
 
 @pytest.mark.parametrize(
@@ -56,7 +60,7 @@ def test_numeric_dates_are_day_first_except_for_english_in_the_us(language, terr
 
 
 def test_a_locale_falls_back_from_the_phone_country_to_the_salons_then_to_the_language():
-    berlin = Salon(timezone="Europe/Berlin")
+    berlin = SimpleNamespace(timezone="Europe/Berlin", display_phone_number="")
     assert str(customer_locale("pt", phone="+351912345678", salon=berlin)) == "pt_PT"
     assert str(customer_locale("en", phone="+4915112345678", salon=berlin)) == "en_DE"
     assert str(customer_locale("de", phone="+12025550123", salon=berlin)) == "de_DE"  # no de_US: the salon's
@@ -98,3 +102,29 @@ def test_dates_numbers_and_money_are_written_by_babel():
     assert format_number(Decimal("1234.5"), locale_for("de", "DE")) == "1.234,5"
     assert format_clock(time(9, 0), locale_for("en", "US")) == "9:00\u202fAM"
     assert format_clock(time(9, 0), locale_for("pt", "PT")) == "09:00"
+
+
+def test_a_time_shown_to_a_customer_names_the_zone_as_their_language_does():
+    winter, summer = datetime(2026, 12, 7, 14, 30, tzinfo=UTC), datetime(2026, 7, 6, 13, 30, tzinfo=UTC)
+    berlin, new_york = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+    assert format_when(winter, locale_for("de", "DE"), berlin, with_zone=True) == "Mo., 7. Dez., 15:30 MEZ"
+    assert format_when(summer, locale_for("de", "DE"), berlin, with_zone=True) == "Mo., 6. Juli, 15:30 MESZ"
+    assert format_when(winter, locale_for("en", "DE"), berlin, with_zone=True) == "Mon, 7 Dec, 15:30 CET"
+    assert format_when(winter, locale_for("en", "US"), new_york, with_zone=True) == "Mon, Dec 7, 9:30\u202fAM EST"
+    # No short Portuguese name for Central European time: the offset, named.
+    assert zone_name(winter.astimezone(berlin), locale_for("pt")) == "GMT+01:00"
+
+
+def test_weekday_names_come_from_cldr_in_the_active_language():
+    assert [weekday_name(0, language) for language in ("en", "de", "es", "pt")] == [
+        "Monday",
+        "Montag",
+        "lunes",
+        "segunda-feira",
+    ]
+    assert weekday_name(6, "de", width="abbreviated") == "So."
+    label = weekday_label(2)
+    with override("es"):
+        assert str(label) == "miércoles"
+    with override("en"):
+        assert str(label) == "Wednesday"
