@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.fake_graph import FakeGraphServer
+from devtools.fake_graph import FakeGraphServer
 
 
 @pytest.fixture(autouse=True)
