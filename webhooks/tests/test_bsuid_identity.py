@@ -8,7 +8,7 @@ import pytest
 
 from messaging.models import Message
 from messaging.services import message_send_text
-from messaging.testing import enqueued_sends
+from devtools.testing.messaging import enqueued_sends
 from salons.models import Customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
