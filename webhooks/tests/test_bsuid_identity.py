@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from devtools.testing.messaging import enqueued_sends
 from messaging.models import Message
 from messaging.services import message_send_text
-from devtools.testing.messaging import enqueued_sends
 from salons.models import Customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
