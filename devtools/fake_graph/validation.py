@@ -145,7 +145,7 @@ def _check_template(content: Any, template_of: TemplateLookup, by_bsuid: bool) -
     expected = _body_placeholders(template)
     given: list[dict] = []
     for component in content.get("components") or []:
-        if isinstance(component, dict) and component.get("type") == "body":
+        if isinstance(component, dict) and str(component.get("type", "")).lower() == "body":
             given = [p for p in component.get("parameters") or [] if isinstance(p, dict)]
     if len(given) != len(expected):
         raise GraphError(132000, f"body: number of localizable_params ({len(given)}) does not match ({len(expected)})")
