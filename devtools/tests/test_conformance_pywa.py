@@ -23,6 +23,7 @@ from pywa.types.templates import BodyText, QuickReplyButton, TemplateLanguage
 
 from devtools.fake_graph import FakeGraphServer, WhatsAppUser, webhook_body
 from devtools.testing.messaging import enqueued_sends
+from devtools.tests.graph_templates import TEMPLATES
 from messaging.models import Message
 from messaging.services import message_send_text
 from messaging.whatsapp import payloads
@@ -39,24 +40,6 @@ fixture_salon = webhook_fixtures.fixture_salon
 post_signed = webhook_fixtures.post_signed
 
 PHONE, BSUID, TOKEN = "14155550123", "US.13491208655302741918", "fake-token"
-TEMPLATES = [
-    {
-        "name": "booking_confirmation",
-        "language": "en",
-        "status": "APPROVED",
-        "category": "UTILITY",
-        "parameter_format": "POSITIONAL",
-        "components": [{"type": "BODY", "text": "Hi {{1}}, see you on {{2}}."}],
-    },
-    {
-        "name": "reminder_named",
-        "language": "en",
-        "status": "APPROVED",
-        "category": "UTILITY",
-        "parameter_format": "NAMED",
-        "components": [{"type": "BODY", "text": "Hi {{name}}, tomorrow at {{time}}."}],
-    },
-]
 
 
 class ToFake(httpx.BaseTransport):

@@ -10,6 +10,7 @@ import pytest
 
 from devtools.fake_graph import FakeGraphServer
 from devtools.fake_graph.errors import THROTTLING_CODES
+from devtools.tests.graph_templates import TEMPLATES
 from messaging.whatsapp import payloads
 from messaging.whatsapp.client import WhatsAppClient
 from messaging.whatsapp.errors import ThrottledError
@@ -22,28 +23,8 @@ BSUID = "US.13491208655302741918"
 def fake():
     server = FakeGraphServer().start()
     server.register(phone_number_id=PHONE_NUMBER_ID, token=TOKEN, waba_id=WABA_ID)
-    server.add_template(
-        WABA_ID,
-        {
-            "name": "booking_confirmation",
-            "language": "en",
-            "status": "APPROVED",
-            "category": "UTILITY",
-            "parameter_format": "POSITIONAL",
-            "components": [{"type": "BODY", "text": "Hi {{1}}, see you on {{2}}."}],
-        },
-    )
-    server.add_template(
-        WABA_ID,
-        {
-            "name": "reminder_named",
-            "language": "en",
-            "status": "APPROVED",
-            "category": "UTILITY",
-            "parameter_format": "NAMED",
-            "components": [{"type": "BODY", "text": "Hi {{name}}, tomorrow at {{time}}."}],
-        },
-    )
+    for template in TEMPLATES:
+        server.add_template(WABA_ID, template)
     server.add_template(
         WABA_ID,
         {"name": "paused_promo", "language": "en", "status": "PAUSED", "category": "MARKETING", "components": []},
