@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 import pytest
 
 from devtools.testing.messaging import enqueued_sends
 from messaging.models import Message
 from messaging.services import message_send_text
+from messaging.tests.factories import MessageFactory
 from salons.models import Customer
 from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
@@ -165,3 +167,25 @@ def test_replies_to_a_bsuid_only_customer_go_by_recipient(
         sent = message_send_text(customer=customer, text="Hello Ana")
     assert sent.body["recipient"] == ANA and "to" not in sent.body
     assert len(enqueued_sends(callbacks)) == 1
+
+
+def test_the_cost_of_a_message_to_a_bsuid_only_customer_follows_the_bsuids_country(post_signed, fixture_salon):
+    with salon_scope(fixture_salon):
+        customer = CustomerFactory(salon=fixture_salon, phone="", wa_id="", bsuid="DE.30712045919283746501")
+        sent = MessageFactory(salon=fixture_salon, conversation__customer=customer, wamid="wamid.OUT")
+    status = {
+        "id": "wamid.OUT",
+        "status": "sent",
+        "timestamp": str(int(time.time())),
+        "recipient_user_id": customer.bsuid,
+        "pricing": {"billable": True, "pricing_model": "PMP", "type": "regular", "category": "utility"},
+    }
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID},
+        "contacts": [{"profile": {"name": "Mia"}, "user_id": customer.bsuid}],
+        "statuses": [status],
+    }
+    deliver(post_signed, body_of(payload_of({"value": value, "field": "messages"})))
+    sent.refresh_from_db()
+    assert (sent.cost, sent.cost_currency) == (Decimal("0.050600"), "EUR")  # the German utility rate
