@@ -140,7 +140,10 @@ def _customer_and_conversation(sender: Sender) -> tuple[Customer, Conversation]:
     if rows:
         conversation = instance(Conversation, rows[0][:_CONVERSATION_FIELDS])
         conversation.customer = instance(Customer, rows[0][_CONVERSATION_FIELDS:])
-        return customer_complete(conversation.customer, sender), conversation
+        # Found by WhatsApp id while the message has a BSUID this customer lacks: another customer (one without a
+        # conversation yet) may hold that BSUID, and the BSUID wins; the full lookup decides.
+        if not sender.bsuid or conversation.customer.bsuid == sender.bsuid:
+            return customer_complete(conversation.customer, sender), conversation
     customer = customer_upsert(sender)
     return customer, conversation_for_customer(customer=customer)
 

@@ -189,3 +189,11 @@ def test_the_cost_of_a_message_to_a_bsuid_only_customer_follows_the_bsuids_count
     deliver(post_signed, body_of(payload_of({"value": value, "field": "messages"})))
     sent.refresh_from_db()
     assert (sent.cost, sent.cost_currency) == (Decimal("0.050600"), "EUR")  # the German utility rate
+
+
+def test_the_bsuid_wins_even_over_a_phone_customer_who_has_a_conversation(post_signed, fixture_salon):
+    with salon_scope(fixture_salon):
+        by_bsuid = CustomerFactory(salon=fixture_salon, phone="", wa_id="", bsuid=ANA)  # never wrote yet
+    deliver(post_signed, bsuid_message("wamid.0", bsuid=BEN, phone="14155550123"))  # the number's owner wrote before
+    deliver(post_signed, bsuid_message("wamid.1", bsuid=ANA, phone="14155550123"))
+    assert Message.all_salons.get(wamid="wamid.1").customer_id == by_bsuid.pk
