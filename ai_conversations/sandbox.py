@@ -38,14 +38,18 @@ _counter = itertools.count(1)
 
 # --- what a customer sends (one item of a webhook's ``value.messages``) ----------------------------------------------
 def customer_message(
-    *, wa_id: str, text: str | None = None, button: tuple[str, str] | None = None, list_reply=None, reply=None
+    *,
+    wa_id: str = "",
+    bsuid: str = "",
+    text: str | None = None,
+    button: tuple[str, str] | None = None,
+    list_reply=None,
+    reply=None,
 ) -> dict:
-    """A text, a template quick-reply (``button``: payload, title), or an interactive reply (list row or button)."""
-    message: dict = {
-        "from": wa_id,
-        "id": f"wamid.PLAY{uuid.uuid4().hex[:20]}{next(_counter)}",
-        "timestamp": str(int(time.time())),
-    }
+    """A text, a template quick-reply (``button``: payload, title), or an interactive reply (list row or button);
+    ``from`` only when the phone number is shared, ``from_user_id`` when the user has a BSUID."""
+    message: dict = {**({"from": wa_id} if wa_id else {}), **({"from_user_id": bsuid} if bsuid else {})}
+    message.update(id=f"wamid.PLAY{uuid.uuid4().hex[:20]}{next(_counter)}", timestamp=str(int(time.time())))
     if button is not None:
         payload, title = button
         message.update(type="button", button={"payload": payload, "text": title})
@@ -64,11 +68,11 @@ def customer_message(
     return message
 
 
-def tap_message(*, wa_id: str, reply_id: str, title: str = "") -> dict:
+def tap_message(*, wa_id: str = "", bsuid: str = "", reply_id: str, title: str = "") -> dict:
     """Tapping a reply button (``book:yes``) or a list row (``slot:…``) of an interactive message."""
     if reply_id.startswith(LIST_ROW_PREFIXES):
-        return customer_message(wa_id=wa_id, list_reply=(reply_id, title or reply_id))
-    return customer_message(wa_id=wa_id, reply=(reply_id, title or reply_id))
+        return customer_message(wa_id=wa_id, bsuid=bsuid, list_reply=(reply_id, title or reply_id))
+    return customer_message(wa_id=wa_id, bsuid=bsuid, reply=(reply_id, title or reply_id))
 
 
 # --- the sandbox ------------------------------------------------------------------------------------------------------

@@ -57,7 +57,11 @@ def inline_tasks() -> Iterator[None]:
         yield
 
 
-def webhook_payload(*, salon: Salon, wa_id: str, name: str, message: dict) -> dict:
+def webhook_payload(*, salon: Salon, wa_id: str, name: str, message: dict, bsuid: str = "", username: str = "") -> dict:
+    """Meta's message webhook; since 2026 the contact has the BSUID (``user_id``) and ``wa_id`` only when shared."""
+    contact: dict = {"profile": {"name": name, **({"username": username} if username else {})}}
+    contact.update({"wa_id": wa_id} if wa_id else {})
+    contact.update({"user_id": bsuid} if bsuid else {})
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -72,7 +76,7 @@ def webhook_payload(*, salon: Salon, wa_id: str, name: str, message: dict) -> di
                                 "display_phone_number": salon.display_phone_number or "0",
                                 "phone_number_id": salon.phone_number_id,
                             },
-                            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+                            "contacts": [contact],
                             "messages": [message],
                         },
                     }
@@ -89,13 +93,24 @@ class Turn:
 
 
 class Playground:
-    """A customer (by phone) chatting with ``salon``'s assistant through the real inbound path."""
+    """A customer (by phone, or by BSUID with the phone withheld) chatting with ``salon``'s assistant through the
+    real inbound path."""
 
-    def __init__(self, *, salon: Salon, phone: str, name: str = "Playground customer", wait_seconds: float = 15.0):
+    def __init__(
+        self,
+        *,
+        salon: Salon,
+        phone: str = "",
+        name: str = "Playground customer",
+        wait_seconds: float = 15.0,
+        bsuid: str = "",
+        username: str = "",
+    ):
         if not salon.phone_number_id:
             raise ValueError("The salon has no WhatsApp phone_number_id: connect a number (or a demo one) first.")
         self.salon = salon
         self.wa_id = phone.lstrip("+").replace(" ", "")
+        self.bsuid, self.username = bsuid, username
         self.name = name
         self.client = Client()
         # When a relay and workers are running (``make run``) they may take the event first: wait for their reply.
@@ -103,20 +118,27 @@ class Playground:
 
     # --- what the customer does ---------------------------------------------------------------------------------
     def say(self, text: str) -> Turn:
-        return self.send(customer_message(wa_id=self.wa_id, text=text))
+        return self.send(customer_message(wa_id=self.wa_id, bsuid=self.bsuid, text=text))
 
     def tap(self, reply_id: str, title: str = "") -> Turn:
         """Tap a reply button (``book:yes``) or a list row (``slot:…``) of an interactive message."""
-        return self.send(tap_message(wa_id=self.wa_id, reply_id=reply_id, title=title))
+        return self.send(tap_message(wa_id=self.wa_id, bsuid=self.bsuid, reply_id=reply_id, title=title))
 
     def press_template_button(self, payload: str, title: str = "") -> Turn:
         """A quick-reply button of a template (the reminder's Confirm / Reschedule / Cancel)."""
-        return self.send(customer_message(wa_id=self.wa_id, button=(payload, title or payload)))
+        return self.send(customer_message(wa_id=self.wa_id, bsuid=self.bsuid, button=(payload, title or payload)))
 
     # --- the path -----------------------------------------------------------------------------------------------
     def send(self, message: dict) -> Turn:
         body = json.dumps(
-            webhook_payload(salon=self.salon, wa_id=self.wa_id, name=self.name, message=message),
+            webhook_payload(
+                salon=self.salon,
+                wa_id=self.wa_id,
+                name=self.name,
+                message=message,
+                bsuid=self.bsuid,
+                username=self.username,
+            ),
             separators=(",", ":"),
         ).encode()
         signature = sign(body=body, secret=settings.WHATSAPP_APP_SECRETS[0])
@@ -130,9 +152,10 @@ class Playground:
             )
             _run_on_commit(lambda: events_drain(batch_size=50))
         self._wait_for_the_assistant(message["id"])
+        customer = {"customer__bsuid": self.bsuid} if self.bsuid else {"customer__wa_id": self.wa_id}
         replies = list(
             Message.all_salons.filter(
-                salon=self.salon, pk__gt=before, direction=Direction.OUTBOUND, customer__wa_id=self.wa_id
+                salon=self.salon, pk__gt=before, direction=Direction.OUTBOUND, **customer
             ).order_by("pk")
         )
         return Turn(status_code=response.status_code, replies=replies)

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from localization import in_language, word_lists
 from messaging.errors import WindowClosed
+from messaging.identity import Sender, customer_complete, customer_upsert, identity_change_apply, sender_of
 from messaging.models import (
     CUSTOMER_SERVICE_WINDOW,
     Conversation,
@@ -30,7 +30,7 @@ from messaging.models import (
 from messaging.pricing import cost_for
 from messaging.services import conversation_for_customer, message_send_text
 from messaging.whatsapp.errors import explain
-from salons.models import Customer, Salon, normalize_phone
+from salons.models import Customer, Salon
 from salons.tenancy.sql import TenantSQL, columns, insert_ignoring_conflict, instance
 
 logger = logging.getLogger("chairside.messaging")
@@ -88,7 +88,7 @@ def keyword_of(text: str, preferred_language: str = "") -> tuple[str, str] | Non
 class InboundResult:
     message: Message | None
     created: bool
-    keyword: str | None = None
+    keyword: str | None = None  # "stop", "start" or "system": handled here, the assistant does not answer
 
 
 SUPPORTED_INBOUND = {t.value for t in MessageType} - {"template", "unsupported"}
@@ -116,46 +116,15 @@ def _preview(message: dict, type_: str) -> str:
     return media.get("caption", "") if isinstance(media, dict) else ""
 
 
-def customer_upsert(*, wa_id: str, profile_name: str = "") -> Customer:
-    """The customer with this WhatsApp id (or phone), created on first contact; the profile name fills blanks."""
-    if not wa_id:
-        raise ValueError("no WhatsApp id: that would be any customer who has not written yet")
-    customer = Customer.objects.filter(wa_id=wa_id).first()
-    return _customer_complete(customer, wa_id=wa_id, profile_name=profile_name)
-
-
-def _customer_complete(customer: Customer | None, *, wa_id: str, profile_name: str) -> Customer:
-    if customer is None:
-        try:
-            phone = normalize_phone(wa_id)
-        except ValidationError:
-            phone = "+" + wa_id
-        customer = Customer.objects.filter(phone=phone).first()
-        if customer is None:
-            try:
-                with transaction.atomic():
-                    return Customer.objects.create(phone=phone, wa_id=wa_id, name=profile_name[:200])
-            except IntegrityError:  # a concurrent webhook created them first
-                customer = Customer.objects.filter(wa_id=wa_id).first() or Customer.objects.get(phone=phone)
-    updates = {}
-    if not customer.wa_id:
-        updates["wa_id"] = wa_id
-    if profile_name and not customer.name:
-        updates["name"] = profile_name[:200]
-    if updates:
-        Customer.objects.filter(pk=customer.pk).update(**updates, updated_at=timezone.now())
-        for key, value in updates.items():
-            setattr(customer, key, value)
-    return customer
-
-
 # The hot path of every inbound message as fixed, prepared statements (salons.tenancy.sql): the ORM compiled these
 # three queries anew for every message, which cost more CPU than everything else the relay does per message.
 _CONVERSATION_WITH_CUSTOMER = TenantSQL(
     f"""
     SELECT {columns(Conversation, "c")}, {columns(Customer, "cu")}
     FROM {Conversation._meta.db_table} c JOIN {Customer._meta.db_table} cu ON cu.id = c.customer_id
-    WHERE c.salon_id = %(salon)s AND cu.salon_id = %(salon)s AND cu.wa_id = %(wa_id)s
+    WHERE c.salon_id = %(salon)s AND cu.salon_id = %(salon)s AND (cu.bsuid = %(bsuid)s OR cu.wa_id = %(wa_id)s)
+    ORDER BY cu.bsuid = %(bsuid)s DESC NULLS LAST
+    LIMIT 1
     """  # noqa: S608 (identifiers from the models; every value is a parameter)
 )
 _CONVERSATION_FIELDS = len(Conversation._meta.concrete_fields)
@@ -174,14 +143,18 @@ _CONVERSATION_INBOUND = TenantSQL(
 )
 
 
-def _customer_and_conversation(*, salon: Salon, wa_id: str, profile_name: str) -> tuple[Customer, Conversation]:
-    """Both rows in one query for a known customer (the hot path of every inbound message)."""
-    row = _CONVERSATION_WITH_CUSTOMER.rows(wa_id=wa_id)[0:1] if wa_id else []
-    if row:
-        conversation = instance(Conversation, row[0][:_CONVERSATION_FIELDS])
-        conversation.customer = instance(Customer, row[0][_CONVERSATION_FIELDS:])
-        return _customer_complete(conversation.customer, wa_id=wa_id, profile_name=profile_name), conversation
-    customer = customer_upsert(wa_id=wa_id, profile_name=profile_name)
+def _customer_and_conversation(sender: Sender, *, salon: Salon) -> tuple[Customer, Conversation]:
+    """Both rows in one query for a known customer (the hot path of every inbound message): the one with this BSUID
+    first, else the one with this WhatsApp id; an empty id is passed as NULL, which equals nothing."""
+    rows = _CONVERSATION_WITH_CUSTOMER.rows(bsuid=sender.bsuid or None, wa_id=sender.wa_id or None)
+    if rows:
+        conversation = instance(Conversation, rows[0][:_CONVERSATION_FIELDS])
+        conversation.customer = instance(Customer, rows[0][_CONVERSATION_FIELDS:])
+        # Found by WhatsApp id while the message has a BSUID this customer lacks: another customer (one without a
+        # conversation yet) may hold that BSUID, and the BSUID wins; the full lookup decides.
+        if not sender.bsuid or conversation.customer.bsuid == sender.bsuid:
+            return customer_complete(conversation.customer, sender), conversation
+    customer = customer_upsert(sender)
     return customer, conversation_for_customer(salon=salon, customer=customer)
 
 
@@ -192,15 +165,14 @@ def _customer_and_conversation(*, salon: Salon, wa_id: str, profile_name: str) -
 def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> InboundResult:
     """Store one inbound message, open the 24 h window, and handle STOP/START. A duplicate wamid changes nothing."""
     wamid = message.get("id")
-    wa_id = str(message.get("from", ""))
-    if not wa_id.isascii() or not wa_id.isdigit():
+    sender = sender_of(value, message)
+    system_change = identity_change_apply(message) if message.get("type") == "system" else None
+    if system_change is not None:
+        sender = Sender(wa_id=system_change.wa_id, bsuid=system_change.bsuid)
+    if not (sender.wa_id or sender.bsuid):
         # Never looked up: "" would find any customer without a WhatsApp id yet, "abc" is nobody's number.
-        raise ValueError(f"the sender {wa_id[:40]!r} is not a WhatsApp id")
-    profile_name = ""
-    for contact in value.get("contacts") or []:
-        if str(contact.get("wa_id")) == wa_id:
-            profile_name = (contact.get("profile") or {}).get("name", "")
-    customer, conversation = _customer_and_conversation(salon=salon, wa_id=wa_id, profile_name=profile_name)
+        raise ValueError(f"the sender {str(message.get('from', ''))[:40]!r} is neither a BSUID nor a WhatsApp id")
+    customer, conversation = _customer_and_conversation(sender, salon=salon)
     type_ = message.get("type")
     if type_ not in SUPPORTED_INBOUND:
         type_ = MessageType.UNSUPPORTED
@@ -232,7 +204,7 @@ def inbound_message_receive(*, salon: Salon, value: dict, message: dict) -> Inbo
     conversation.window_expires_at = max(filter(None, [conversation.window_expires_at, expires]))
     conversation.last_message_at = now
     stored.conversation = conversation
-    keyword = None
+    keyword = "system" if message.get("type") == "system" else None  # an identity change: nobody to answer
     if type_ == MessageType.TEXT:
         found = keyword_of(stored.preview, customer.language)
         if found:
@@ -311,7 +283,8 @@ def _record_pricing(message: Message, pricing: dict, salon: Salon) -> set[str]:
         charged = bool(pricing.get("billable"))
     cost, currency = (Decimal("0"), salon.currency)
     if charged:
-        recipient = message.customer.wa_id or message.customer.phone
+        customer = message.customer
+        recipient = customer.wa_id or customer.phone or customer.bsuid
         cost, currency = cost_for(recipient=recipient, category=message.pricing_category, currency=salon.currency)
     message.cost, message.cost_currency = cost, currency
     if cost:

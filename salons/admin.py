@@ -273,9 +273,10 @@ class InvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "phone", "salon", "language", "opted_out_at", "created_at"]
+    list_display = ["name", "phone", "username", "salon", "language", "opted_out_at", "created_at"]
     list_filter = ["salon", "language"]
-    search_fields = ["name", "phone", "wa_id"]
+    search_fields = ["name", "phone", "wa_id", "bsuid", "username"]
+    readonly_fields = ["bsuid", "username"]  # WhatsApp's: they come with the customer's messages
     date_hierarchy = "created_at"
 
     service_save, service_delete = row_service_hooks(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 import zoneinfo
@@ -220,11 +221,34 @@ class ApiKey(TenantModel):
         return self.revoked_at is None
 
 
-class Customer(TenantModel):
-    """A salon's client, known by phone (E.164) and, once they wrote, their WhatsApp id."""
+# A business-scoped user ID: an ISO 3166 country code, a dot, and up to 128 letters/digits (a parent BSUID has
+# "ENT." after the country), for example US.13491208655302741918 or US.ENT.11815799212886844830.
+BSUID_PATTERN = r"^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$"
+BSUID_MAX_LENGTH = 140
 
-    phone = models.CharField(max_length=20, help_text="E.164, for example +4915112345678")
+
+def validate_bsuid(value: str) -> None:
+    if value and not re.fullmatch(BSUID_PATTERN, value):
+        raise ValidationError(f"{value!r} is not a business-scoped user ID (for example US.13491208655302741918).")
+
+
+class Customer(TenantModel):
+    """A salon's client, known by one or more of: phone (E.164), WhatsApp id, business-scoped user ID (BSUID).
+
+    Since 2026 a WhatsApp user with a username may write without sharing their phone number: such a customer is
+    known by their BSUID only (see docs/messaging.md, "How customers are identified").
+    """
+
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for example +4915112345678")
     wa_id = models.CharField(max_length=20, blank=True, help_text="WhatsApp id (digits)")
+    bsuid = models.CharField(
+        "business-scoped user ID",
+        max_length=BSUID_MAX_LENGTH,
+        blank=True,
+        validators=[validate_bsuid],
+        help_text="WhatsApp's user_id for this business, for example US.13491208655302741918",
+    )
+    username = models.CharField(max_length=100, blank=True, help_text="WhatsApp username, when the user has one")
     name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=8, blank=True, validators=[validate_language])
     marketing_consent_at = models.DateTimeField(null=True, blank=True)
@@ -237,9 +261,17 @@ class Customer(TenantModel):
     class Meta:
         ordering = ["name", "phone"]
         constraints = [
-            models.UniqueConstraint(fields=["salon", "phone"], name="customer_unique_salon_phone"),
+            models.UniqueConstraint(
+                fields=["salon", "phone"], condition=~Q(phone=""), name="customer_unique_salon_phone"
+            ),
             models.UniqueConstraint(
                 fields=["salon", "wa_id"], condition=~Q(wa_id=""), name="customer_unique_salon_wa_id"
+            ),
+            models.UniqueConstraint(
+                fields=["salon", "bsuid"], condition=~Q(bsuid=""), name="customer_unique_salon_bsuid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(wa_id="") | ~Q(bsuid=""), name="customer_has_an_identity"
             ),
         ]
         indexes = [
@@ -248,15 +280,22 @@ class Customer(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or self.phone}"
+        return self.name or self.phone or (f"@{self.username}" if self.username else self.bsuid)
 
     @property
     def is_opted_out(self) -> bool:
         return self.opted_out_at is not None
 
+    @property
+    def handle(self) -> str:
+        """How staff recognise the customer where a name is not enough: phone, else @username, else BSUID."""
+        return self.phone or (f"@{self.username}" if self.username else self.bsuid)
+
     def clean(self) -> None:
         if self.phone:
             self.phone = normalize_phone(self.phone)
+        if not (self.phone or self.wa_id or self.bsuid):
+            raise ValidationError({"phone": "Give a phone number (or a WhatsApp business-scoped user ID)."})
 
 
 class Invitation(TenantModel):

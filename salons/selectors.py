@@ -21,11 +21,12 @@ def salons_of_api_key(*, api_key: ApiKey) -> QuerySet[Salon]:
 
 
 def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Customer]:
-    """Customers whose name contains ``term`` or whose phone contains its digits (``+49 151`` finds ``+49151…``)."""
+    """Customers whose name or WhatsApp username contains ``term`` or whose phone contains its digits (``+49 151``
+    finds ``+49151…``)."""
     term = term.strip()
     if not term:
         return queryset
-    condition = Q(name__icontains=term)
+    condition = Q(name__icontains=term) | Q(username__icontains=term.lstrip("@"))
     digits = re.sub(r"\D", "", term)
     if len(digits) >= 3:
         condition |= Q(phone__contains=digits) | Q(wa_id__contains=digits)

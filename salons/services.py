@@ -332,9 +332,12 @@ def _normalized_phone(phone: str) -> str:
 
 
 def _save_customer(customer: Customer) -> Customer:
-    clash = Customer.objects.filter(phone=customer.phone)
-    if customer.wa_id:
-        clash = Customer.objects.filter(phone=customer.phone) | Customer.objects.filter(wa_id=customer.wa_id)
+    identities = {f: getattr(customer, f) for f in ("phone", "wa_id", "bsuid") if getattr(customer, f)}
+    if not identities:
+        raise InvalidInput("Give a phone number.", field="phone")
+    clash = Customer.objects.none()
+    for field, value in identities.items():  # an empty value is nobody's: never compared
+        clash |= Customer.objects.filter(**{field: value})
     if customer.pk:
         clash = clash.exclude(pk=customer.pk)
     if clash.exists():
@@ -348,10 +351,10 @@ def _save_customer(customer: Customer) -> Customer:
 
 
 @transaction.atomic
-def customer_create(*, salon: Salon, phone: str, **fields: Any) -> Customer:
+def customer_create(*, salon: Salon, phone: str = "", **fields: Any) -> Customer:
     """A customer of the salon in scope; the phone is normalised to E.164 and unique per salon."""
     with salon_scope(salon):
-        customer = Customer(phone=_normalized_phone(phone), **fields)
+        customer = Customer(phone=_normalized_phone(phone) if phone else "", **fields)
         return _save_customer(customer)
 
 
@@ -359,7 +362,8 @@ def customer_create(*, salon: Salon, phone: str, **fields: Any) -> Customer:
 def customer_update(*, customer: Customer, data: dict[str, Any]) -> Customer:
     with salon_scope(customer.salon):
         for field, value in data.items():
-            setattr(customer, field, _normalized_phone(value) if field == "phone" else value)
+            # A phone may be cleared only from a customer WhatsApp knows otherwise (_save_customer checks).
+            setattr(customer, field, _normalized_phone(value) if field == "phone" and value else value)
         return _save_customer(customer)
 
 

@@ -14,8 +14,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from salons.models import BSUID_PATTERN
+
 # A WhatsApp id is the customer's phone number in international format, digits only (E.164: at most 15).
 _WA_ID = re.compile(r"[1-9][0-9]{5,14}")
+_BSUID = re.compile(BSUID_PATTERN)
 _MAX_ID_LENGTH = 255  # messaging_message.wamid
 # A message or status timestamp later than this past our clock is no time Meta sends.
 _FUTURE_SLACK = timedelta(days=1)
@@ -91,6 +94,26 @@ def wa_id_problem(value: Any, what: str = "sender (from)") -> str:
     return ""
 
 
+def bsuid_problem(value: Any, what: str = "sender (from_user_id)") -> str:
+    """Why ``value`` is not a business-scoped user ID (US.13491208655302741918); "" when it is."""
+    if not isinstance(value, str) or not value:
+        return f"{what} is missing"
+    if not value.isascii() or not _BSUID.fullmatch(value):
+        return f"{what} {printable(value)} is not a business-scoped user ID"
+    return ""
+
+
+def sender_problem(message: dict) -> str:
+    """Why the sender is nobody we can know: a phone number (``from``) or a BSUID (``from_user_id``) is needed, and
+    each one given must be well formed (since 2026 a user with a username may withhold the phone number)."""
+    sender, bsuid = message.get("from"), message.get("from_user_id")
+    if sender in (None, "") and bsuid in (None, ""):
+        return "sender (from or from_user_id) is missing"
+    return (wa_id_problem(sender) if sender not in (None, "") else "") or (
+        bsuid_problem(bsuid) if bsuid not in (None, "") else ""
+    )
+
+
 def message_problem(message: Any, value: dict) -> str:
     """Why an inbound message can never be stored; "" when it can."""
     if not isinstance(message, dict):
@@ -98,14 +121,16 @@ def message_problem(message: Any, value: dict) -> str:
     sender = message.get("from")
     problem = (
         text_problem(message)
-        or wa_id_problem(sender)
+        or sender_problem(message)
         or _id_problem(message.get("id"), "message id")
         or timestamp_problem(message.get("timestamp"))
     )
     if problem:
         return problem
     for i, contact in enumerate(value.get("contacts") or [] if isinstance(value.get("contacts"), list) else []):
-        if isinstance(contact, dict) and str(contact.get("wa_id")) == str(sender):
+        if isinstance(contact, dict) and (
+            str(contact.get("wa_id")) == str(sender) or contact.get("user_id") == message.get("from_user_id")
+        ):
             problem = text_problem(contact, f"contacts[{i}]")
             if problem:
                 return problem

@@ -55,8 +55,8 @@ class Completion:
 
 class OpenAICompatClient:
     def __init__(self, *, base_url: str, api_key: str, model: str, timeout: float):
-        base = base_url.rstrip("/")
-        self.url = (base if base.endswith("/v1") else base + "/v1") + "/chat/completions"
+        # Taken as given: providers put their OpenAI-compatible API under different paths (/v1, /openai/v1, /api/v3).
+        self.url = base_url.rstrip("/") + "/chat/completions"
         self.api_key = api_key
         self.model = model
         self.timeout = timeout

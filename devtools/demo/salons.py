@@ -1,4 +1,5 @@
-"""Demo data of the salons app: a manager, a staff member and a viewer per salon, and a few customers (idempotent)."""
+"""Demo data of the salons app: a manager, a staff member and a viewer per salon, and a few customers, one of them
+known by WhatsApp username and business-scoped user ID only (idempotent)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ DEMO_PASSWORD = "chairside-demo"  # a local demo only: printed on purpose
 CUSTOMERS = {
     "de": [("+4915112340001", "Lena Vogel", "de"), ("+4915112340002", "Jonas Weber", "de")],
     "pt": [("+351912340001", "Marta Silva", "pt"), ("+351912340002", "João Costa", "pt")],
+}
+# A WhatsApp user with a username who withholds the phone number: known by business-scoped user ID only.
+USERNAME_CUSTOMERS = {
+    "de": ("DE.30712045919283746501", "mia.locken", "Mia", "de"),
+    "pt": ("PT.30712045919283746502", "rita.caracois", "Rita", "pt"),
 }
 
 
@@ -22,3 +28,5 @@ def seed(*, salon: Salon, stdout) -> None:
         stdout.write(f"    {role.label.lower()}: {email} / {DEMO_PASSWORD}")
     for phone, name, language in CUSTOMERS.get(salon.language, CUSTOMERS["de"]):
         Customer.objects.get_or_create(phone=phone, defaults={"name": name, "language": language})
+    bsuid, username, name, language = USERNAME_CUSTOMERS.get(salon.language, USERNAME_CUSTOMERS["de"])
+    Customer.objects.get_or_create(bsuid=bsuid, defaults={"username": username, "name": name, "language": language})

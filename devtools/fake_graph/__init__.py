@@ -1,5 +1,8 @@
-"""The fake WhatsApp Cloud API server (see ``server.py``)."""
+"""The fake WhatsApp Cloud API server: ``server`` (HTTP), ``validation`` (what Meta refuses), ``webhooks`` (what it
+sends), ``control`` (``/_fake/`` endpoints), ``templates`` and ``state``."""
 
-from devtools.fake_graph.server import FakeGraphServer, error_envelope, sign, webhook_body
+from devtools.fake_graph.errors import error_envelope
+from devtools.fake_graph.server import FakeGraphServer
+from devtools.fake_graph.webhooks import WhatsAppUser, sign, webhook_body
 
-__all__ = ["FakeGraphServer", "error_envelope", "sign", "webhook_body"]
+__all__ = ["FakeGraphServer", "WhatsAppUser", "error_envelope", "sign", "webhook_body"]

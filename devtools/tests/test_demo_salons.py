@@ -16,4 +16,6 @@ def test_seed_twice_gives_the_same_rows(salon):
         demo.seed(salon=salon, stdout=io.StringIO())
         demo.seed(salon=salon, stdout=io.StringIO())
         assert sorted(Membership.objects.values_list("role", flat=True)) == ["manager", "staff", "viewer"]
-        assert Customer.objects.count() == 2
+        assert Customer.objects.count() == 3
+        username_customer = Customer.objects.get(phone="")
+        assert username_customer.bsuid.startswith("DE.") and username_customer.username == "mia.locken"

@@ -55,8 +55,9 @@ def _check_customer(salon: Salon, customer: Customer) -> None:
         raise InvalidMessage("This customer belongs to another salon.", field="customer")
 
 
-def _recipient(customer: Customer) -> str:
-    return customer.wa_id or customer.phone.lstrip("+")
+def _recipient(customer: Customer) -> dict[str, str]:
+    """By phone when known, else by business-scoped user ID (``recipient``): docs/messaging.md."""
+    return payloads.address(wa_id=customer.wa_id or customer.phone.lstrip("+"), bsuid=customer.bsuid)
 
 
 def message_enqueue(message: Message) -> None:

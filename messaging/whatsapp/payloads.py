@@ -58,8 +58,24 @@ def _list(value: Any, what: str, field: str) -> Sequence[Any]:
     return value
 
 
-def envelope(to: str, type_: str, content: Mapping[str, Any], reply_to_wamid: str | None = None) -> dict:
-    payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
+def address(*, wa_id: str = "", bsuid: str = "") -> dict[str, str]:
+    """Where a message goes: ``to`` (the phone number's digits) when known, else ``recipient`` (the BSUID).
+
+    Meta lets a send carry both, ``to`` winning; one is sent so that the request says plainly who receives it.
+    """
+    if wa_id:
+        return {"to": wa_id}
+    if bsuid:
+        return {"recipient": bsuid}
+    raise PayloadError("The customer has neither a phone number nor a WhatsApp user ID.", "customer")
+
+
+def envelope(
+    to: str | Mapping[str, str], type_: str, content: Mapping[str, Any], reply_to_wamid: str | None = None
+) -> dict:
+    """A message payload; ``to`` is a phone number's digits or an ``address()``."""
+    payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+    payload.update({"to": to} if isinstance(to, str) else to)
     if reply_to_wamid:
         payload["context"] = {"message_id": reply_to_wamid}
     payload["type"] = type_

@@ -35,6 +35,8 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
             "id",
             "phone",
             "wa_id",
+            "bsuid",
+            "username",
             "name",
             "language",
             "marketing_consent_at",
@@ -62,6 +64,8 @@ class CustomerInputSerializer(serializers.ModelSerializer):
             "opted_out_at",
             "notes",
         ]
+        # A customer staff add is reached by phone; WhatsApp users known only by BSUID come in by webhook.
+        extra_kwargs = {"phone": {"required": True, "allow_blank": False}}
 
     def validate_phone(self, value: str) -> str:
         try:

@@ -22,6 +22,31 @@ def _salon_token(object_id: str) -> tuple[str, str] | None:
     return salon.whatsapp_access_token.reveal(), salon.waba_id
 
 
+def _salon_template(waba_id: str, name: str, language: str) -> dict | None:
+    """The WABA's template as Meta holds it: the salons' mirror (``MessageTemplate``), so that sends are checked
+    against their status, category and body parameters; None: Meta has no such template."""
+    from django.db import close_old_connections
+
+    from messaging.models import MessageTemplate
+    from salons.models import Salon
+    from salons.tenancy import all_salons
+
+    close_old_connections()
+    with all_salons():  # the fake stands for Meta, which sees every salon sharing the WABA
+        salon_ids = list(Salon.objects.filter(waba_id=waba_id).values_list("pk", flat=True))
+        template = MessageTemplate.all_salons.filter(salon_id__in=salon_ids, name=name, language=language).first()
+    if template is None:
+        return None
+    return {
+        "name": template.name,
+        "language": template.language,
+        "status": template.status,
+        "category": template.category,
+        "parameter_format": template.parameter_format,
+        "components": template.components,
+    }
+
+
 class Command(BaseCommand):
     help = "Run a fake WhatsApp Cloud API (Graph API) that sends signed status webhooks to --callback."
 
@@ -48,6 +73,7 @@ class Command(BaseCommand):
             app_secret=options["app_secret"] or settings.WHATSAPP_APP_SECRETS[0],
             accept_unknown_tokens=options["accept_any_token"],
             token_lookup=_salon_token,
+            template_lookup=_salon_template,
         )
         server.set_plan(
             statuses=[s for s in options["statuses"].split(",") if s],
