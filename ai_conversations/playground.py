@@ -37,8 +37,8 @@ def inline_tasks() -> Iterator[None]:
     from ai_conversations import tasks as ai_tasks
     from messaging import tasks as messaging_tasks
 
-    def reply_now(**kwargs: Any) -> None:
-        ai_tasks.assistant_reply(**kwargs)
+    def reply_now(args: Any = None, kwargs: dict | None = None, **_: Any) -> None:
+        ai_tasks.assistant_reply(**(kwargs or {}))
 
     def send_now(args: Any = None, kwargs: dict | None = None, countdown: float | None = None, **_: Any) -> None:
         if countdown:  # a retry later: the playground does not wait for it
@@ -46,7 +46,7 @@ def inline_tasks() -> Iterator[None]:
         messaging_tasks.message_send(**(kwargs or {}))
 
     with (
-        mock.patch.object(ai_tasks.assistant_reply, "delay", reply_now),
+        mock.patch.object(ai_tasks.assistant_reply, "apply_async", reply_now),
         mock.patch.object(messaging_tasks.message_send, "apply_async", send_now),
     ):
         yield

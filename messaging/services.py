@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.api import Conflict, DomainError
+from config.publish import publish_on_commit
 from messaging.errors import ChannelNotConnected, CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
     Conversation,
@@ -77,8 +78,7 @@ def message_enqueue(message: Message) -> None:
     """Send the row after the surrounding transaction commits (the row is the outbox)."""
     from messaging.tasks import message_send
 
-    message_id, salon_id = message.pk, str(message.salon_id)
-    transaction.on_commit(lambda: message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id}))
+    publish_on_commit(message_send, kwargs={"message_id": message.pk, "salon_id": str(message.salon_id)})
 
 
 def _create_outbound(
@@ -323,8 +323,7 @@ def _client_for(salon: Salon) -> WhatsAppClient:
 def _template_enqueue_push(template: MessageTemplate) -> None:
     from messaging.tasks import template_push as task
 
-    template_id, salon_id = template.pk, str(template.salon_id)
-    transaction.on_commit(lambda: task.apply_async(kwargs={"template_id": template_id, "salon_id": salon_id}))
+    publish_on_commit(task, kwargs={"template_id": template.pk, "salon_id": str(template.salon_id)})
 
 
 @transaction.atomic
@@ -456,8 +455,7 @@ def template_sync_enqueue() -> None:
     """Run template_sync for the salon in scope in the background (after commit)."""
     from messaging.tasks import template_sync as task
 
-    salon_id = str(current_salon().pk)
-    transaction.on_commit(lambda: task.apply_async(kwargs={"salon_id": salon_id}))
+    publish_on_commit(task, kwargs={"salon_id": str(current_salon().pk)})
 
 
 def template_delete(*, template: MessageTemplate) -> None:
