@@ -20,7 +20,12 @@ from salons.rls import all_salons
 from salons.tests.factories import ApiKeyFactory, MembershipFactory, SalonFactory, UserFactory
 from tests.pooling import django_through, start_pgbouncer, through_pgbouncer_requested
 
-pytest_plugins = ["messaging.testing", "ai_conversations.testing", "tests.pinned_dates", "tests.broker"]
+pytest_plugins = [
+    "devtools.testing.messaging",
+    "devtools.testing.ai_conversations",
+    "tests.pinned_dates",
+    "tests.broker",
+]
 
 TEST_ROLE_PASSWORD = "chairside-test-role"  # a throwaway test database's roles
 

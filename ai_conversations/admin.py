@@ -208,7 +208,7 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def try_view(self, request):
         """Chat with the assistant of one of the user's salons, through the real path, against the fake Graph API."""
-        from ai_conversations import playground
+        from devtools import playground
 
         salons = Salon.objects.filter(is_active=True).order_by("name")
         if not request.user.is_superuser:
@@ -256,7 +256,7 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 def _last_choices(salon, phone: str) -> list[tuple[str, str]]:
-    from ai_conversations.playground import choices
+    from devtools.playground import choices
     from messaging.models import Direction, Message
 
     last = (

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from ai_conversations.demo import seed
 from ai_conversations.models import AIConversation, AIMessage, ConversationState, IntentDailyStat
 from ai_conversations.services import intent_stats_rollup
 from ai_conversations.tests.test_dialogs_e2e import text_of
 from bookings.models import Booking
+from devtools.demo.ai_conversations import seed
 from salons.models import Role
 from salons.tenancy import salon_scope
 from salons.tests.factories import SalonFactory

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from ai_conversations.models import AIConversation, AIMessage, ConversationState
-from ai_conversations.playground import choices
 from bookings.models import Booking
+from devtools.playground import choices
 
 # Date-sensitive: also run at pinned dates (tests/pinned_dates.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.pinned_dates]

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from devtools.testing.messaging import enqueued_sends
 from messaging.models import Message, MessageStatus, MessageTemplate
-from messaging.testing import enqueued_sends
 from messaging.tests.factories import ConversationFactory, MessageFactory, MessageTemplateFactory
 from salons.models import Role
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.testing.messaging import enqueued_sends
 from messaging.inbound import inbound_message_receive, inbound_status_receive, template_event_apply
 from messaging.models import Conversation, Direction, Message, MessageStatus, MessageTemplate, MessageType
 from messaging.services import CustomerOptedOut, message_send_template, message_send_text
-from messaging.testing import enqueued_sends
 from messaging.tests.factories import ConversationFactory, MessageFactory, MessageTemplateFactory
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon

@@ -16,9 +16,9 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ai_conversations.models import AIConversation, ConversationState
-from ai_conversations.playground import inline_tasks
 from bookings.models import TimeOff
 from bookings.tests.factories import ServiceFactory, TimeOffFactory, booking_for, staff_with_hours
+from devtools.playground import inline_tasks
 from messaging.models import Direction, Message
 from salons.models import Role
 from salons.tests.factories import CustomerFactory, MembershipFactory, SalonFactory, UserFactory

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 
-from ai_conversations import playground
+from devtools import playground
 from salons.models import Salon
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from devtools.management.commands.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
 from messaging.models import Message, MessageType
-from salons.management.commands.demo_data import ADMIN_EMAIL, DEMO_PASSWORD
 from salons.models import Membership, Role, Salon, User
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
 
 from config.wsgi import application as project_application
-from webhooks.bench.views import BASELINE_TABLE
+from devtools.bench.webhook_ingest.views import BASELINE_TABLE
 
 BASELINE_PATH = "/bench/baseline-insert/"
 FLOOR_PATH = "/bench/floor-insert/"
@@ -38,7 +38,7 @@ def floor(environ, start_response):
     try:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {BASELINE_TABLE} (body) VALUES (%s)", [body])  # noqa: S608
+            cursor.execute(f"INSERT INTO {BASELINE_TABLE} (body) VALUES (%s)", [body])
     finally:
         close_old_connections()
     start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from bookings import demo
 from bookings.models import Booking, Service, StaffMember, WorkingHours
+from devtools.demo import bookings as demo
 from salons.tenancy import salon_scope
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
-from webhooks.bench import views
+from devtools.bench.webhook_ingest import views
 
 urlpatterns = [
     path("bench/baseline-insert/", views.baseline_insert),

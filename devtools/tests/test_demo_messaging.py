@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from messaging import demo
+from devtools.demo import messaging as demo
+from devtools.testing.messaging import enqueued_sends
 from messaging.models import Message, MessageTemplate
-from messaging.testing import enqueued_sends
 from salons.tenancy import salon_scope
 
 pytestmark = pytest.mark.django_db

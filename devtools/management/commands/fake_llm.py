@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from ai_conversations.fake_llm import FakeLLMServer
+from devtools.fake_llm import FakeLLMServer
 
 
 class Command(BaseCommand):

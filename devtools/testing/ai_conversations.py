@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ai_conversations.playground import Playground
+from devtools.playground import Playground
 
 WEBHOOK_SECRET = "assistant-test-app-secret"
 
@@ -58,7 +58,7 @@ def chat(assistant_salon, fake_graph):
 @pytest.fixture
 def fake_llm(settings):
     """The fake OpenAI-compatible server on a free loopback port; LLM_BASE_URL/LLM_API_KEY/LLM_MODEL point at it."""
-    from ai_conversations.fake_llm import FakeLLMServer
+    from devtools.fake_llm import FakeLLMServer
 
     server = FakeLLMServer(api_key="test-llm-key").start()
     settings.LLM_BASE_URL = server.base_url

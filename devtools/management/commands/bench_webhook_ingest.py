@@ -30,8 +30,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from config.db.urls import sibling_database_url
-from webhooks.bench import loadgen
-from webhooks.bench.views import BASELINE_TABLE
+from devtools.bench.webhook_ingest import loadgen
+from devtools.bench.webhook_ingest.views import BASELINE_TABLE
 from webhooks.relay import plain_connection_params
 from webhooks.services import sign
 
@@ -42,7 +42,7 @@ WEBHOOK_PATH = "/webhooks/whatsapp/"
 BASELINE_PATH = "/bench/baseline-insert/"
 FLOOR_PATH = "/bench/floor-insert/"
 LUA_SCRIPT = Path(settings.BASE_DIR) / "bench" / "webhook_ingest.lua"
-GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bench" / "gunicorn_conf.py"
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "bench" / "webhook_ingest" / "gunicorn_conf.py"
 # The shape of a real inbound text webhook (compare webhooks/tests/fixtures/whatsapp/inbound_text.body).
 BODY_TEMPLATE = (
     '{{"object":"whatsapp_business_account","entry":[{{"id":"{waba}","changes":[{{"value":{{"messaging_product":'
@@ -161,7 +161,7 @@ class Command(BaseCommand):
         metrics_dir.mkdir()
         env = dict(os.environ)
         env.update(
-            DJANGO_SETTINGS_MODULE="webhooks.bench.settings",
+            DJANGO_SETTINGS_MODULE="devtools.bench.webhook_ingest.settings",
             DEBUG="0",
             CHAIRSIDE_NO_EMBEDDED="1",
             DATABASE_URL=sibling_database_url(self.db_name),

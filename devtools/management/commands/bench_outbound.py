@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bench.outbound import run
+from devtools.bench.outbound import run
 
 
 class Command(BaseCommand):

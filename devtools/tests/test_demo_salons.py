@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from salons import demo
+from devtools.demo import salons as demo
 from salons.models import Customer, Membership
 from salons.tenancy import salon_scope
 

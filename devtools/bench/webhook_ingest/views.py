@@ -1,4 +1,4 @@
-"""The benchmark's baseline: a bare Django insert-only view (served without middleware by webhooks.bench.wsgi)."""
+"""The benchmark's baseline: a bare Django insert-only view (served without middleware by ``.wsgi`` here)."""
 
 from django.db import connection
 from django.http import HttpResponse
@@ -10,5 +10,5 @@ BASELINE_TABLE = "webhook_bench_baseline"
 @csrf_exempt
 def baseline_insert(request):
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {BASELINE_TABLE} (body) VALUES (%s)", [request.body])  # noqa: S608
+        cursor.execute(f"INSERT INTO {BASELINE_TABLE} (body) VALUES (%s)", [request.body])
     return HttpResponse(status=200)

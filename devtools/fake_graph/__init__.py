@@ -1,5 +1,5 @@
 """The fake WhatsApp Cloud API server (see ``server.py``)."""
 
-from messaging.fake_graph.server import FakeGraphServer, error_envelope, sign, webhook_body
+from devtools.fake_graph.server import FakeGraphServer, error_envelope, sign, webhook_body
 
 __all__ = ["FakeGraphServer", "error_envelope", "sign", "webhook_body"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from devtools.demo import ai_conversations as ai_conversations_demo
+from devtools.demo import bookings as bookings_demo
+from devtools.demo import messaging as messaging_demo
+from devtools.demo import salons as salons_demo
 from salons.models import ChannelStatus, Membership, Role, Salon, User
 from salons.stats.dashboard import KPI_DAYS
 from salons.stats.services import local_today, salon_stats_rollup
@@ -17,9 +20,14 @@ from salons.tenancy import salon_scope
 ADMIN_EMAIL = "admin@chairside.local"
 DEMO_PASSWORD = "chairside-demo"  # a local demo only: printed on purpose
 
-# Apps that may ship `<app>/demo.py` with `seed(*, salon, stdout)`, in dependency order. messaging (the approved
-# booking templates) comes before bookings: the demo cancels bookings, and a cancellation sends a template.
-SEED_APPS = ("salons", "messaging", "bookings", "ai_conversations")
+# Each app's demo seed (`devtools/demo/<app>.py`, `seed(*, salon, stdout)`), in dependency order. messaging (the
+# approved booking templates) comes before bookings: the demo cancels bookings, and a cancellation sends a template.
+SEEDS = (
+    ("salons", salons_demo),
+    ("messaging", messaging_demo),
+    ("bookings", bookings_demo),
+    ("ai_conversations", ai_conversations_demo),
+)
 
 
 @dataclass(frozen=True)
@@ -125,13 +133,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  rolled up {KPI_DAYS} days of stats for {salon.name}")
 
     def _seed_apps(self, salon: Salon) -> None:
-        for app in SEED_APPS:
-            try:
-                module = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise  # the module exists but something it imports does not: a real error
-                continue
+        for app, module in SEEDS:
             self.stdout.write(f"  seeding {app} for {salon.name}")
             with transaction.atomic(), salon_scope(salon):
                 module.seed(salon=salon, stdout=self.stdout)

@@ -1,5 +1,5 @@
 """A fake OpenAI-compatible LLM server (real HTTP on loopback) for tests and the local demo."""
 
-from ai_conversations.fake_llm.server import FakeLLMServer, ScriptedReply
+from devtools.fake_llm.server import FakeLLMServer, ScriptedReply
 
 __all__ = ["FakeLLMServer", "ScriptedReply"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.publish import publish
-from messaging.fake_graph import FakeGraphServer
+from devtools.fake_graph import FakeGraphServer
 
 
 @pytest.fixture(autouse=True)

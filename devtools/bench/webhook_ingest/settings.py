@@ -4,5 +4,5 @@ import os
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "webhooks.bench.urls"
+ROOT_URLCONF = "devtools.bench.webhook_ingest.urls"
 WEBHOOKS_NOTIFY = os.environ.get("WEBHOOKS_NOTIFY", "0") == "1"

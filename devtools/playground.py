@@ -201,7 +201,7 @@ def _run_on_commit(func) -> None:
 @contextmanager
 def fake_graph_server() -> Iterator[Any]:
     """Start the project's fake Graph API on a free loopback port and point WHATSAPP_GRAPH_BASE_URL at it."""
-    from messaging.fake_graph import FakeGraphServer
+    from devtools.fake_graph import FakeGraphServer
 
     server = FakeGraphServer(
         accept_unknown_tokens=True,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.fake_graph import FakeGraphServer
+from devtools.fake_graph import FakeGraphServer
 from messaging.models import Conversation, Message, MessageStatus
 from messaging.services import message_send_text
 from salons.models import ChannelStatus, Customer, Salon

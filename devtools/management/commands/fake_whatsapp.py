@@ -7,7 +7,7 @@ import contextlib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from messaging.fake_graph import FakeGraphServer
+from devtools.fake_graph import FakeGraphServer
 
 
 def _salon_token(object_id: str) -> tuple[str, str] | None:
