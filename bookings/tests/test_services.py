@@ -306,8 +306,8 @@ def _run(callbacks):
 def test_customer_side_bookings_queue_a_confirmation_in_the_same_transaction(
     shop, haircut, anna, client_of_shop, booking_templates, django_capture_on_commit_callbacks
 ):
-    from messaging.models import Message
     from devtools.testing.messaging import enqueued_sends
+    from messaging.models import Message
 
     with django_capture_on_commit_callbacks() as callbacks:
         booking = create(shop, client_of_shop, haircut, anna, at(3, 10), source="whatsapp")
