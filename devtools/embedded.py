@@ -84,13 +84,17 @@ class EmbeddedPostgres:
     def alive(self) -> bool:
         return self._pg_ctl("status", check=False).returncode == 0
 
+    @property
+    def log(self) -> str:
+        # Always a log file: a server started without one keeps pg_ctl's output pipes open, and we would wait forever.
+        return str(self.pgdata / "supervisor.log")
+
     def start(self) -> None:
-        log = str(self.pgdata / "supervisor-start.log")
-        self._pg_ctl("-l", log, "-w", "-o", f'-h "" -k {self.socket_dir}', "start")
+        self._pg_ctl("-l", self.log, "-w", "-o", f'-h "" -k {self.socket_dir}', "start")
 
     def fast_restart(self) -> None:
         """``pg_ctl restart -m fast``: every session is ended, the server is back within a second or so."""
-        self._pg_ctl("-w", "-m", "fast", "restart")
+        self._pg_ctl("-l", self.log, "-w", "-m", "fast", "restart")
 
     def describe(self) -> dict:
         return {"pgdata": str(self.pgdata), "socket_dir": self.socket_dir, "pid": self.postmaster_pid()}
