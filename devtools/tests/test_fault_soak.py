@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -92,6 +93,7 @@ def test_short_fault_soak_loses_nothing_in_any_scenario():
         except subprocess.TimeoutExpired:
             stack.kill()
         log.close()
+    shutil.rmtree(data_dir, ignore_errors=True)  # the stack's embedded services stopped with it
     lines = {m["scenario"]: m for m in map(BENCH.search, soak.stdout.splitlines()) if m}
     print(soak.stdout)
     assert soak.returncode == 0, soak.stderr[-3000:]
