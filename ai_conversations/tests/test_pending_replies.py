@@ -227,3 +227,38 @@ def test_a_worker_killed_in_the_middle_of_a_reply_leaves_it_to_the_sweeper_and_i
     assert AIMessage.all_salons.filter(direction="in").count() == 1
     assert outbound_replies(assistant_salon) == 1
     assert not PendingReply.all_salons.exists()
+
+
+@pytest.mark.django_db
+def test_the_relay_batch_survives_a_broker_that_is_down_and_leaves_the_reply_pending(
+    assistant_salon, monkeypatch, django_capture_on_commit_callbacks
+):
+    from devtools.soak.load import inbound_body
+    from devtools.soak.target import Target
+    from webhooks.models import EventStatus, WebhookEvent
+    from webhooks.relay import events_drain
+    from webhooks.services import event_ingest
+
+    def broker_down(task, args=None, kwargs=None, **options):
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", broker_down)
+    target = Target(
+        salon_id=str(assistant_salon.pk),
+        phone_number_id=assistant_salon.phone_number_id,
+        waba_id=assistant_salon.waba_id,
+        api_key="",
+        service_id=0,
+        staff_id=0,
+        customer_ids=[],
+        secret="",
+        base_url="",
+        graph_url="",
+    )
+    for n in range(3):
+        event_ingest(body=inbound_body(target, sender=f"49170000000{n}", wamid=f"wamid.DOWN{n}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert events_drain(batch_size=50) == 3
+
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {EventStatus.PROCESSED}
+    assert PendingReply.all_salons.filter(salon=assistant_salon).count() == 3  # for the sweeper
