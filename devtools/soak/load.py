@@ -145,6 +145,7 @@ class Load:
 
 
 def first_free_slot(run: int) -> datetime:
-    """A run's bookings start on a day of their own (days ahead by run number): old runs' slots are not in the way."""
+    """A scenario's bookings start on days of their own (four per scenario: a full-length scenario books about a day
+    and a half of 15-minute slots), so earlier scenarios and runs are not in the way."""
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=2 + (run % 3000))
+    return today + timedelta(days=2 + 4 * (run % 800))
