@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -146,6 +147,11 @@ class AssistantSettings(TenantModel):
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="LLM spend per calendar month; empty = none."
     )
     budget_currency = models.CharField(max_length=3, default="USD")
+    reply_max_delay_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="A reply that would go out later than this after the message arrived is handed to staff instead.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -155,3 +161,24 @@ class AssistantSettings(TenantModel):
 
     def __str__(self) -> str:
         return "Assistant settings"
+
+
+class PendingReply(TenantModel):
+    """An inbound message the assistant still has to answer: the assistant's outbox of work (ai_conversations.pending).
+
+    Inserted in the transaction that stores the message, deleted in the one that records the reply; a row that stays
+    is handed to Celery again by the sweeper. The table holds only what is in flight (a few rows, high churn)."""
+
+    message = models.ForeignKey("messaging.Message", on_delete=models.CASCADE, related_name="+", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the message was stored.")
+    published_at = models.DateTimeField(default=timezone.now, help_text="When it was last handed to Celery.")
+    publish_count = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "pending reply"
+        verbose_name_plural = "pending replies"
+        constraints = [models.UniqueConstraint(fields=["salon", "message"], name="pendingreply_unique_salon_message")]
+        indexes = [models.Index(fields=["published_at"], name="pendingreply_published")]
+
+    def __str__(self) -> str:
+        return f"reply to message {self.message_id}"

@@ -25,6 +25,7 @@ from ai_conversations.models import (
     AssistantSettings,
     ConversationState,
     Direction,
+    PendingReply,
     Provider,
 )
 from config.api import Conflict, DomainError
@@ -41,9 +42,11 @@ MAX_NOT_UNDERSTOOD = 2
 
 
 def assistant_enqueue_reply(*, salon: Salon, message: Any) -> None:
-    """Called by the webhooks dispatcher for each new inbound message; the reply is produced by a task after commit.
-
-    Inside ``config.coalesce.coalescing()`` (the relay's batches) the enqueues of one batch are published together."""
+    """Called by the webhooks dispatcher for each new inbound message, in the transaction that stores it: the message
+    is marked pending (a ``PendingReply`` row, see ai_conversations.pending) and the reply task is published after
+    commit. Inside ``config.coalesce.coalescing()`` (the relay's batches) the publishes of one batch go together."""
+    now = timezone.now()
+    PendingReply.objects.create(salon=salon, message_id=message.pk, created_at=now, published_at=now)
     item = (str(salon.pk), str(message.pk))
     transaction.on_commit(lambda: replies_publish(item))
 

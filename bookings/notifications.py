@@ -7,7 +7,6 @@ this module fills them from a booking.
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import transaction
 
@@ -22,8 +21,6 @@ from messaging.booking_templates import (
     reminder_payloads,
 )
 from messaging.services import message_send_template, template_language_for
-from salons.models import Salon
-from salons.tenancy import salon_scope
 
 logger = logging.getLogger("chairside.bookings")
 
@@ -78,26 +75,20 @@ def send_reminder(*, booking: Booking):
 
 
 def notify_on_commit(*, booking: Booking, template_name: str) -> None:
-    """After the booking's transaction commits, queue ``template_name`` to the customer (customer-side sources only).
+    """Queue ``template_name`` to the customer (customer-side sources only) in the booking's own transaction: the
+    outbound row commits with the booking, so it is sent (its send task is published on commit, and the outbox
+    sweeper finishes it if that publish is lost) whatever happens to this process after the commit.
 
-    A messaging refusal (template not approved, customer opted out...) is logged and never undoes the booking.
+    In a savepoint: a messaging refusal (template not approved, customer opted out...) is logged and never undoes
+    the booking.
     """
     if booking.source not in NOTIFY_SOURCES:
         return
-    transaction.on_commit(partial(_send_after_commit, booking.salon_id, booking.pk, template_name), robust=True)
-
-
-def _send_after_commit(salon_id, booking_id: int, template_name: str) -> None:
-    salon = Salon.objects.filter(pk=salon_id).first()
-    if salon is None:
-        return
-    with salon_scope(salon):
-        try:
-            with transaction.atomic():
-                booking = Booking.objects.select_related("salon", "customer", "service", "staff").get(pk=booking_id)
-                _send(booking, template_name)
-        except Exception as exc:
-            logger.warning(
-                "booking message not sent",
-                extra={"booking_id": booking_id, "template": template_name, "error": f"{type(exc).__name__}: {exc}"},
-            )
+    try:
+        with transaction.atomic():
+            _send(booking, template_name)
+    except Exception as exc:
+        logger.warning(
+            "booking message not sent",
+            extra={"booking_id": booking.pk, "template": template_name, "error": f"{type(exc).__name__}: {exc}"},
+        )

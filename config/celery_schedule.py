@@ -16,7 +16,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=3, minute=17),
     },
     # Outbox sweeper: queued messages nobody picked up and sending ones whose worker died (lease expired).
-    "messaging-outbound-sweep": {"task": "messaging.tasks.outbound_sweep", "schedule": 30.0},
+    "messaging-outbound-sweep": {
+        "task": "messaging.tasks.outbound_sweep",
+        "schedule": 15.0,
+        "options": {"expires": 15},
+    },
+    # The assistant's pending replies whose task was lost (publish failed, worker killed): published again.
+    "ai-assistant-replies-sweep": {
+        "task": "ai_conversations.tasks.assistant_replies_sweep",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
     # Booking reminders are rows with a due time; this sends the due ones (never a Celery ETA hours ahead).
     "bookings-reminders-send-due": {
         "task": "bookings.tasks.reminders_send_due",

@@ -101,9 +101,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.logging.RequestIdMiddleware",
+    # Database down: 503 + Retry-After, not a 500, wherever below it the error was raised.
+    "config.db.unavailable.DatabaseUnavailableMiddleware",
     "config.api_input.ApiJSONErrorsMiddleware",  # every error under /api/ is JSON
     "config.db.routing.ReplicaPinMiddleware",  # read-your-writes: a request that wrote reads the primary
-    "config.db.unavailable.DatabaseUnavailableMiddleware",  # database down: 503 + Retry-After, not a 500
     "config.health.ProbeMiddleware",  # probes and scrapers: before host validation and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,8 +205,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Broker loss (docs/operations.md, "Broker and database outages"): workers and beat reconnect forever, never give
+# up after 100 tries; a publish from the web or the relay retries briefly, then fails fast into ``config.publish``
+# (logged; the row's sweeper publishes it again), so a request or a relay batch never hangs on a dead broker.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A lost connection cancels the running late-ack tasks: the broker redelivers them, and they are idempotent.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# The visibility timeout stays long: the Redis transport has no heartbeat that extends it for a running task, so a
+# short one would start a second copy of every backup (hours) and of every send retry with a long countdown (up to
+# an hour). A killed worker's work comes back in seconds through the database instead: pending replies and the
+# outbox are rows that their sweepers (beat, every 10 s) publish again. socket_* and health_check_interval make a
+# dead Redis connection noticed in seconds rather than by the kernel's TCP timeouts.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON log format (LOGGING below) in workers and beat
 

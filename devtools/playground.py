@@ -42,8 +42,8 @@ _TURN_LOCK = threading.Lock()
 def inline_tasks() -> Iterator[None]:
     """Run the assistant's reply task and the outbound send task synchronously when they are enqueued."""
 
-    def reply_now(**kwargs: Any) -> None:
-        ai_tasks.assistant_reply(**kwargs)
+    def reply_now(args: Any = None, kwargs: dict | None = None, **_: Any) -> None:
+        ai_tasks.assistant_reply(**(kwargs or {}))
 
     def send_now(args: Any = None, kwargs: dict | None = None, countdown: float | None = None, **_: Any) -> None:
         if countdown:  # a retry later: the playground does not wait for it
@@ -51,7 +51,7 @@ def inline_tasks() -> Iterator[None]:
         messaging_tasks.message_send(**(kwargs or {}))
 
     with (
-        mock.patch.object(ai_tasks.assistant_reply, "delay", reply_now),
+        mock.patch.object(ai_tasks.assistant_reply, "apply_async", reply_now),
         mock.patch.object(messaging_tasks.message_send, "apply_async", send_now),
     ):
         yield

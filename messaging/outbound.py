@@ -31,8 +31,9 @@ from salons.tenancy import salon_scope
 logger = logging.getLogger("chairside.messaging")
 
 MAX_ATTEMPTS = 8
-# A queued row whose first send did not start within this time is considered lost by the broker.
-QUEUED_GRACE = timedelta(minutes=2)
+# A queued row whose first send did not start within this time is considered lost (publish failed, worker killed):
+# the sweeper publishes it again. A duplicate task is harmless (the claim skips a row that is not due).
+QUEUED_GRACE = timedelta(seconds=20)
 # Tolerance for workers whose clock runs a little ahead of the one that scheduled the retry.
 CLOCK_SKEW = timedelta(seconds=2)
 

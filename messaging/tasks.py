@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from config.api import DomainError
+from config.publish import publish
 from messaging import services
 from messaging.models import MessageTemplate
 from messaging.outbound import message_deliver, unfinished_messages
@@ -16,8 +17,8 @@ from salons.tenancy import current_salon, salon_task
 @salon_task
 def message_send(*, message_id: int, salon_id: str) -> str:
     outcome = message_deliver(salon=current_salon(), message_id=message_id)
-    if outcome.retry_in is not None:
-        message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id}, countdown=outcome.retry_in)
+    if outcome.retry_in is not None:  # the row says when; if this publish fails, the sweeper publishes it
+        publish(message_send, kwargs={"message_id": message_id, "salon_id": salon_id}, countdown=outcome.retry_in)
     return outcome.state
 
 
@@ -26,7 +27,7 @@ def outbound_sweep() -> int:
     """Re-enqueue queued rows nobody picked up and sending rows whose lease expired (a worker died)."""
     found = unfinished_messages()
     for message_id, salon_id in found:
-        message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id})
+        publish(message_send, kwargs={"message_id": message_id, "salon_id": salon_id})
     return len(found)
 
 

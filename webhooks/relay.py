@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 from config.coalesce import coalescing
+from config.db.unavailable import database_unavailable
 from webhooks.processor import (
     ClaimedEvent,
     SalonResolver,
@@ -181,8 +182,11 @@ class Relay:
         while not self._stop.is_set():
             try:
                 processed = events_drain(batch_size=self.batch_size, should_stop=self._stop.is_set)
-            except Exception:
-                logger.exception("webhook relay drain failed; retrying")
+            except Exception as exc:
+                if database_unavailable(exc):  # restarting or down: expected, and not worth a traceback each time
+                    logger.warning("webhook relay: database unavailable; retrying", extra={"error": str(exc)[:200]})
+                else:
+                    logger.exception("webhook relay drain failed; retrying")
                 close_old_connections()
                 processed = 0
                 self._stop.wait(self.poll_interval)

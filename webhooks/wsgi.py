@@ -49,8 +49,8 @@ class WebhookFastPath:
             return self.app(environ, start_response)
         request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         token = request_id_var.set(request_id)
-        close_old_connections()  # what request_started does for the database
         try:
+            close_old_connections()  # what request_started does for the database
             status, text = self._handle(environ)
         except Exception as exc:
             # Nothing was stored (or the INSERT is rolled back): Meta retries later, nothing is lost. The database
@@ -62,7 +62,10 @@ class WebhookFastPath:
                 logger.exception("webhook fast path failed")
                 status, text = 500, ""
         finally:
-            close_old_connections()  # what request_finished does for the database
+            try:
+                close_old_connections()  # what request_finished does for the database
+            except Exception:  # a connection that broke while closing: it is dropped, the answer stands
+                logger.warning("webhook fast path: closing the connection failed", exc_info=True)
             request_id_var.reset(token)
         payload = text.encode()
         start_response(

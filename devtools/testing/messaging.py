@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from config.publish import publish
 from devtools.fake_graph import FakeGraphServer
 from messaging.models import RateCard
 from messaging.ratecard import load_rate_card
@@ -40,4 +41,6 @@ def fake_graph(settings):
 
 def enqueued_sends(callbacks) -> list:
     """The on-commit callbacks (from ``django_capture_on_commit_callbacks``) that enqueue a message send."""
-    return [c for c in callbacks if getattr(c, "__qualname__", "").startswith("message_enqueue")]
+    from messaging.tasks import message_send
+
+    return [c for c in callbacks if getattr(c, "func", None) is publish and c.args and c.args[0] is message_send]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from devtools.testing.messaging import enqueued_sends
 from messaging.models import Message, MessageStatus, MessageTemplate
+from messaging.tasks import template_push
 from messaging.tests.factories import ConversationFactory, MessageFactory, MessageTemplateFactory
 from salons.models import Role
 
@@ -110,7 +111,7 @@ def test_templates_create_edit_delete(salon, make_member, django_capture_on_comm
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(url("template-list", salon), body, format="json")
     assert response.status_code == 201 and response.json()["status"] == "PENDING"
-    assert [c for c in callbacks if "template_enqueue_push" in c.__qualname__]
+    assert [c for c in callbacks if getattr(c, "args", [None])[0] is template_push]
     assert client.post(url("template-list", salon), body, format="json").status_code == 409
     pk = response.json()["id"]
     bad = client.patch(url("template-detail", salon, pk=pk), {"components": [{"type": "HEADER"}]}, format="json")

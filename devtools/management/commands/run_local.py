@@ -1,8 +1,10 @@
 """`manage.py run_local` (what `make run` does): migrate, demo data, then web, worker and beat in the foreground.
 
 Importing the settings already started the embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset and put
-their URLs into the environment; the processes of Procfile.dev inherit it and start nothing themselves. Ctrl-C stops
-every process, then this one exits and the embedded services stop with it (their data stays in .data/).
+their URLs into the environment; the processes of Procfile.dev inherit it and start nothing themselves. The
+processes run under ``devtools.supervise``: one that dies is restarted (and named), a stopped embedded Redis or
+PostgreSQL is started again. Ctrl-C stops every process, then this one exits and the embedded services stop with it
+(their data stays in .data/).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from honcho.environ import parse_procfile
-from honcho.manager import Manager
 
-INTERRUPTED = {130, 143}  # honcho's return codes after SIGINT / SIGTERM: a normal stop
+from config.local_services import DATA_DIR
+from devtools.supervise import Supervisor
 
 
 class Command(BaseCommand):
@@ -50,14 +52,9 @@ class Command(BaseCommand):
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         env["PYTHONUNBUFFERED"] = "1"
-        manager = Manager()
-        for name, command in processes.items():
-            if not wanted or name in wanted:
-                manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
-        manager.loop()  # returns once every process has stopped (Ctrl-C, SIGTERM, or one of them exiting)
-
-        if manager.returncode not in INTERRUPTED and manager.returncode != 0:
-            raise CommandError(f"a process exited with status {manager.returncode}; everything was stopped")
+        chosen = {name: command for name, command in processes.items() if not wanted or name in wanted}
+        supervisor = Supervisor(chosen, env=env, cwd=str(settings.BASE_DIR), data_dir=DATA_DIR, out=self.stdout)
+        supervisor.run()  # returns after Ctrl-C / SIGTERM; a process that dies meanwhile is restarted
         self.stdout.write("All processes stopped; embedded services stop now (data kept in .data/).")
 
     def _print_banner(self) -> None:
@@ -67,7 +64,7 @@ class Command(BaseCommand):
         embedded = [name for name, flag in flags.items() if os.environ.get(flag)]
         lines = [
             "",
-            "Chairside is starting (web, worker, beat). Ctrl-C stops everything.",
+            "Chairside is starting (web, worker, beat). A process that dies is restarted. Ctrl-C stops everything.",
             f"  admin          {base}/admin/   (logins printed above)",
             f"  API docs       {base}/api/docs/",
             f"  health         {base}/healthz   {base}/readyz",

@@ -9,7 +9,7 @@ import salons.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("salons", "0006_invitation_salon_index_hygiene"),
+        ("salons", "0007_salondailystats_to_analytics"),
     ]
 
     operations = [
