@@ -129,7 +129,8 @@ def message_problem(message: Any, value: dict) -> str:
         return problem
     for i, contact in enumerate(value.get("contacts") or [] if isinstance(value.get("contacts"), list) else []):
         if isinstance(contact, dict) and (
-            str(contact.get("wa_id")) == str(sender) or contact.get("user_id") == message.get("from_user_id")
+            str(contact.get("wa_id")) == str(sender)
+            or (message.get("from_user_id") and contact.get("user_id") == message.get("from_user_id"))
         ):
             problem = text_problem(contact, f"contacts[{i}]")
             if problem:

@@ -155,8 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
             if body["type"] == "template"
             else [{"id": wamid}],
         }
-        self._reply(200, answer)
+        # Planned before answering: whoever holds the wamid can read its statuses (they are emitted after a delay).
         fake.plan_statuses(phone_number_id, wamid, body, user, by_phone)
+        self._reply(200, answer)
         return None
 
 

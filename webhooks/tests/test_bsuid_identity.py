@@ -197,3 +197,11 @@ def test_the_bsuid_wins_even_over_a_phone_customer_who_has_a_conversation(post_s
     deliver(post_signed, bsuid_message("wamid.0", bsuid=BEN, phone="14155550123"))  # the number's owner wrote before
     deliver(post_signed, bsuid_message("wamid.1", bsuid=ANA, phone="14155550123"))
     assert Message.all_salons.get(wamid="wamid.1").customer_id == by_bsuid.pk
+
+
+def test_a_nul_in_a_phoneless_senders_profile_makes_the_message_invalid(post_signed, fixture_salon):
+    body = bsuid_message("wamid.BAD", bsuid=ANA, name="Evil\u0000Name")
+    deliver(post_signed, body)
+    outcome = WebhookEvent.objects.get().results["0.0.m0"]
+    assert outcome["status"] == ItemStatus.INVALID and outcome["reason"].startswith("contacts[0].profile.name")
+    assert not Customer.all_salons.exists()

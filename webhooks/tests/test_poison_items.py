@@ -50,7 +50,7 @@ def test_an_empty_sender_is_invalid_and_never_joins_a_customer_who_has_no_whatsa
     event = deliver(post_signed, payload_of(messages_change(messages=[text_message("wamid.EMPTY", sender="")])))
     assert event.status == EventStatus.PROCESSED and event.attempts == 1 and event.next_attempt_at is None
     assert event.results["0.0.m0"]["status"] == ItemStatus.INVALID
-    assert event.results["0.0.m0"]["reason"] == "sender (from) is missing"
+    assert event.results["0.0.m0"]["reason"] == "sender (from or from_user_id) is missing"
     assert event.last_error == "1 item(s) invalid: 0.0.m0"
     assert not Message.all_salons.exists()
     with salon_scope(fixture_salon):
