@@ -181,6 +181,8 @@ class WhenRequest:
     at: time | None = None
     part_of_day: str | None = None
     matched: list[str] = field(default_factory=list)
+    # Every day the message names, in order ("move my Friday appointment to Monday"); ``day`` is the first.
+    days: list[date] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -269,21 +271,25 @@ def parse_when(text: str, *, language: str, tz, now: datetime, territory: str | 
         # A code such as "15H30K" is not a time: blank it (same length, so spans stay valid).
         text = re.sub(re.escape(code), " " * len(code), text, flags=re.IGNORECASE)
     order = date_order(language, territory)
-    numeric_day, numeric_text = None, None
+    numeric_day, numeric_text, numeric_days = None, None, []
     for match in _NUMERIC_DATE.finditer(text):
         if match.group("sep") == "." and not (match.group("y") or match.group("dot")):
             continue  # 14.30 is a time
         # Hidden from the time patterns (04.12. is not 04:12) and from dateparser: read here, in locale order, and a
         # numeric pair that is no date here (10-12, 31/02) is no date for dateparser either.
         text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
+        found_day = _numeric_date(match, order, now_local.date())
+        if found_day is not None and found_day not in numeric_days:
+            numeric_days.append(found_day)
         if numeric_day is None:
-            numeric_day = _numeric_date(match, order, now_local.date())
+            numeric_day = found_day
             numeric_text = match.group().strip() if numeric_day is not None else None
     normalized, origin = normalize_with_map(text)
     at, span, part = _find_time(normalized)
     request = WhenRequest(at=at, part_of_day=part)
     if numeric_day is not None:
         request.day = numeric_day
+        request.days.extend(numeric_days)
         request.matched.append(numeric_text)
     spans = []
     if span is not None:
@@ -302,14 +308,15 @@ def parse_when(text: str, *, language: str, tz, now: datetime, territory: str | 
         "DATE_ORDER": order,
     }
     languages = [language] if language else None
-    found = [] if request.day is not None else search_dates(rest, languages=languages, settings=settings) or []
+    found = search_dates(rest, languages=languages, settings=settings) or []
     for matched_text, value in found:
         if len(matched_text.strip()) < 3 and not any(ch.isdigit() for ch in matched_text):
             continue
         day = value.date()
-        if day < now_local.date() or day > now_local.date() + timedelta(days=400):
+        if day < now_local.date() or day > now_local.date() + timedelta(days=400) or day in request.days:
             continue
-        request.day = day
-        request.matched.append(matched_text)
-        break
+        request.days.append(day)
+        if request.day is None:
+            request.day = day
+            request.matched.append(matched_text)
     return request

@@ -131,7 +131,43 @@ _TABLE: list[tuple[str, list[str]]] = [
     ),
 ]  # fmt: skip
 
+# Messages a person must answer, whatever else they say: checked before the intents.
+_HANDOFF: list[tuple[str, list[str]]] = [
+    (
+        "late",
+        [
+            "running late", "running a bit late", "be late", "bit late", "min late", "mins late", "minutes late",
+            "stuck in traffic", "late for my appointment",
+            "llego tarde", "voy tarde", "llegare tarde", "llegar tarde", "un poco tarde", "minutos tarde",
+            "atrasado", "atrasada", "atrasar", "minutos atrasado", "minutos atrasada",
+            "verspate", "verspaten", "verspatung", "spater kommen", "komme spater", "im stau",
+        ],
+    ),
+    (
+        "complaint",
+        [
+            "complaint", "complain", "not happy", "unhappy", "disappointed", "terrible", "awful", "ruined",
+            "came out orange", "went wrong", "refund", "rude",
+            "queja", "reclamacion", "reclamar", "no estoy contenta", "no estoy contento", "decepcionada",
+            "decepcionado", "fatal", "horrible", "me quedo", "devolucion", "estropeado",
+            "reclamacao", "nao gostei", "insatisfeito", "insatisfeita", "pessimo", "horrivel",
+            "estragou", "reembolso",
+            "beschwerde", "beschweren", "unzufrieden", "enttauscht", "schrecklich", "ruiniert", "geld zuruck",
+            "reklamation", "reklamieren",
+        ],
+    ),
+]  # fmt: skip
+
 _COMPILED = [(intent, keyword_regex(keywords)) for intent, keywords in _TABLE]
+
+
+_HANDOFF_COMPILED = [(kind, keyword_regex(keywords)) for kind, keywords in _HANDOFF]
+
+
+def handoff_kind(text: str) -> str | None:
+    """ "complaint" or "late" when the message needs a person for that reason, else None."""
+    normalized = normalize(text)
+    return next((kind for kind, pattern in _HANDOFF_COMPILED if pattern.search(normalized)), None)
 
 
 def matched_intents(text: str) -> list[str]:
