@@ -27,7 +27,8 @@ class Named:
 _SERVICE_SYNONYMS: list[list[str]] = [
     ["haircut", "hair cut", "cut", "corte", "corte de pelo", "corte de cabelo", "haarschnitt", "schnitt",
      "haare schneiden"],
-    ["colour", "color", "coloring", "dye", "tinte", "coloracion", "tintura", "coloracao", "pintar", "farbe", "farben",
+    ["colour", "color", "coloring", "coloured", "colored", "roots", "dye",
+     "tinte", "coloracion", "tintura", "coloracao", "pintar", "farbe", "farben",
      "farben lassen", "tonung"],
     ["highlights", "balayage", "mechas", "reflejos", "luzes", "strahnchen"],
     ["beard", "barba", "bart", "beard trim"],
@@ -180,6 +181,7 @@ class WhenRequest:
     day: date | None = None
     at: time | None = None
     part_of_day: str | None = None
+    after: time | None = None  # "after 4", "ab 16 Uhr": any start from then on
     matched: list[str] = field(default_factory=list)
     # Every day the message names, in order ("move my Friday appointment to Monday"); ``day`` is the first.
     days: list[date] = field(default_factory=list)
