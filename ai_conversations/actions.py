@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ai_conversations.engine import Named
-from ai_conversations.engine.entities import PART_OF_DAY_HOURS
+from ai_conversations.engine.dates import PART_OF_DAY_HOURS
 from ai_conversations.models import AIConversation
 from config.api import NotFound
 from salons.models import Customer, Salon

@@ -55,7 +55,8 @@ def classify_intent(text: str, *, has_service: bool = False, has_when: bool = Fa
     """The message's intent; a service or a date/time on its own means the customer wants to book."""
     found = matched_intents(text)
     tokens = words(text)
-    if tokens and tokens[0] in _NO_WORDS and (not found or found[0] in (Intent.BOOK, *_SMALL_TALK)):
+    answer_like = (Intent.BOOK, Intent.ASK_AVAILABILITY, Intent.OPENING_HOURS, *_SMALL_TALK)
+    if tokens and tokens[0] in _NO_WORDS and (not found or found[0] in answer_like):
         # "No, that time doesn't work for me": an answer, not a wish to book.
         return Intent.DECLINE
     if not found:

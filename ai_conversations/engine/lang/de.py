@@ -2,8 +2,8 @@
 
 CODE = "de"
 WEEKDAYS = {
-    "montag": 0, "mo": 0, "dienstag": 1, "mittwoch": 2, "mi": 2, "donnerstag": 3, "do": 3, "freitag": 4,
-    "fr": 4, "samstag": 5, "sa": 5, "sonnabend": 5, "sonntag": 6, "so": 6,
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5,
+    "sonntag": 6,
 }  # fmt: skip
 MONTHS = {
     "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marz": 3, "april": 4, "apr": 4, "mai": 5, "juni": 6,
@@ -24,6 +24,12 @@ NOON = ["mittag", "mittags", "zu mittag"]
 AT = ["um", "gegen", "so um", "so gegen"]
 AFTER = ["ab", "nach", "ab spatestens"]
 HALF_PAST = ["halb"]  # "halb drei" = 2:30 (half to three)
+HOUR_WORDS = {
+    "eins": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10, "elf": 11, "zwolf": 12,
+}  # fmt: skip
+HALF_AFTER: list[str] = []
+GREETINGS_WITH_TIME = ["guten morgen", "guten abend", "guten tag", "gute nacht"]
 DURATION_WORDS = ["min", "minuten", "minute"]
 INTENTS = {
     "talk_to_human": [

@@ -27,6 +27,12 @@ NOON = ["noon", "midday", "lunchtime", "lunch time"]
 AT = ["at", "around", "about", "by", "for"]
 AFTER = ["after", "from", "any time after", "anytime after", "later than"]
 HALF_PAST = ["half past"]  # "half past two" = 2:30
+HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+HALF_AFTER: list[str] = []
+GREETINGS_WITH_TIME = ["good morning", "good afternoon", "good evening", "good night"]
 DURATION_WORDS = ["min", "mins", "minutes", "minute"]
 INTENTS = {
     "talk_to_human": [
