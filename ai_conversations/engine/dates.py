@@ -72,7 +72,7 @@ _MARKED_DOM = re.compile(_W + _DAY_MARKERS + r"\s+(?P<d>\d{1,2})(?P<ord>" + _ORD
 _BARE_ORDINAL = re.compile(_W + r"(?P<d>\d{1,2})(?:st|nd|rd|th)" + _E)
 
 _AMPM = r"(?P<ampm>a\.?m\.?|p\.?m\.?)"
-_HOUR = r"(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + ")"
+_HOUR = r"(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + ")(?![a-z])"
 _DURATION = r"(?!\s*" + _alt(joined("DURATION_WORDS")) + _E + ")"
 _HALF_AFTER = r"(?P<half>\s+" + _alt(joined("HALF_AFTER")) + ")?" if joined("HALF_AFTER") else ""
 _TIME_PATTERNS = [
@@ -111,8 +111,15 @@ _AFTER = re.compile(
 _NOON = re.compile(_W + _alt(joined("NOON")) + _HALF_AFTER + _E)
 
 
+_GERMAN_COMPOUND = re.compile(
+    r"(?<![a-z])(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(abend|nachmittag|vormittag|morgen|mittag)"
+)
+
+
 def blank_greetings(normalized: str) -> str:
-    """ "Good morning", "buenas tardes", "guten Morgen" name no time of day (and "Morgen" is no tomorrow there)."""
+    """ "Good morning", "buenas tardes", "guten Morgen" name no time of day (and "Morgen" is no tomorrow there);
+    German "Freitagabend" is read as "Freitag abend"."""
+    normalized = _GERMAN_COMPOUND.sub(r"\1 \2", normalized)
     return _GREETINGS.sub(lambda m: " " * len(m.group()), normalized)
 
 

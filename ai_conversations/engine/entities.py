@@ -31,7 +31,7 @@ _SERVICE_SYNONYMS: list[list[str]] = [
      "damenschnitt"],
     ["colour", "color", "coloring", "coloured", "colored", "roots", "dye",
      "tinte", "coloracion", "tintura", "coloracao", "pintar", "farbe", "farben",
-     "farben lassen", "tonung", "farbetermin"],
+     "farben lassen", "tonung", "farbetermin", "farbung"],
     ["highlights", "balayage", "mechas", "reflejos", "luzes", "strahnchen"],
     ["beard", "barba", "bart", "beard trim"],
     ["manicure", "manicura", "manikure", "nails", "unas", "unhas", "nagel", "nageldesign"],

@@ -30,7 +30,7 @@ HOUR_WORDS = {
 }  # fmt: skip
 HALF_AFTER: list[str] = []
 GREETINGS_WITH_TIME = ["guten morgen", "guten abend", "guten tag", "gute nacht"]
-DURATION_WORDS = ["min", "minuten", "minute"]
+DURATION_WORDS = ["min", "minuten", "minute", "tagen", "tage", "tag", "stunden", "wochen"]
 INTENTS = {
     "talk_to_human": [
         "mensch", "menschen", "mitarbeiter", "jemand", "jemandem", "sprechen", "person sprechen", "ruf mich an",
@@ -38,11 +38,12 @@ INTENTS = {
     ],
     "late": [
         "verspate", "verspaten", "verspatung", "spater kommen", "komme spater", "im stau", "komme etwas spater",
-        "bin in",
+        "bin in", "zu spat",
     ],
     "complaint": [
         "beschwerde", "beschweren", "unzufrieden", "enttauscht", "schrecklich", "ruiniert", "geld zuruck",
-        "reklamation", "reklamieren", "orange geworden", "ist orange",
+        "reklamation", "reklamieren", "orange geworden", "ist orange", "geht gar nicht", "abgebrochen",
+        "inakzeptabel",
     ],
     "cancel": [
         "stornieren", "storniere", "storniert", "storno", "absagen", "sage ab", "abbestellen", "streichen",
@@ -50,23 +51,24 @@ INTENTS = {
     ],
     "reschedule": [
         "verschieben", "verlegen", "umbuchen", "andern", "anderen termin", "andere zeit", "umlegen", "legen",
-        "stattdessen", "statt dessen", "klappt bei mir nicht",
+        "stattdessen", "statt dessen", "klappt bei mir nicht", "schieben", "ware mir lieber",
     ],
     "my_bookings": [
         "mein termin", "meine termine", "meinen termin", "meine buchung", "meine buchungen", "habe ich",
-        "mein nachster termin", "bin ich eingetragen",
+        "mein nachster termin", "bin ich eingetragen", "etwas gebucht", "was gebucht",
     ],
     "ask_availability": [
         "frei", "freie", "freien", "verfugbar", "noch platz", "zeit fur", "was frei", "noch was", "zeit furs",
-        "moglich",
+        "moglich", "platz",
     ],
     "book": ["termin", "buchen", "reservieren", "einen termin", "kommen"],
     "prices_services": [
         "preis", "preise", "kostet", "kosten", "leistungen", "angebot", "was bietet", "preisliste", "wie teuer",
+        "was nehmt ihr",
     ],
     "opening_hours": [
         "offnungszeiten", "geoffnet", "offen", "schliessen", "wann habt", "wann haben sie", "macht ihr",
-        "offnet", "wann macht",
+        "offnet", "wann macht", "wie lange habt", "auf haben",
     ],
     "location": ["wo", "adresse", "anfahrt", "wo seid", "wo sind", "standort", "parkplatze", "wie komme"],
     "book_weak": ["mochte", "hatte gern", "wurde gern", "brauche"],

@@ -33,7 +33,7 @@ HOUR_WORDS = {
 }  # fmt: skip
 HALF_AFTER: list[str] = []
 GREETINGS_WITH_TIME = ["good morning", "good afternoon", "good evening", "good night"]
-DURATION_WORDS = ["min", "mins", "minutes", "minute"]
+DURATION_WORDS = ["min", "mins", "minutes", "minute", "days", "day", "hours", "weeks", "week"]
 INTENTS = {
     "talk_to_human": [
         "human", "a person", "real person", "someone", "somebody", "an agent", "staff member", "talk to",
@@ -45,7 +45,8 @@ INTENTS = {
     ],
     "complaint": [
         "complaint", "complain", "not happy", "unhappy", "disappointed", "terrible", "awful", "ruined",
-        "came out orange", "went wrong", "refund", "rude", "came out", "turned out",
+        "came out orange", "went wrong", "refund", "rude", "came out", "turned out", "unacceptable", "broke",
+        "broken",
     ],
     "cancel": [
         "cancel", "cancellation", "call off", "won't be able to come", "wont be able to come", "can't come",
@@ -54,15 +55,18 @@ INTENTS = {
     "reschedule": [
         "reschedule", "move my", "move the", "move it", "change my", "change the", "postpone", "another time",
         "different time", "later time", "earlier time", "rearrange", "push my", "swap my", "instead",
-        "can't make it", "cant make it", "come a bit later", "another day",
+        "can't make it", "cant make it", "come a bit later", "another day", "suit me better", "put my booking",
+        "can we change", "change it",
     ],
     "my_bookings": [
         "my booking", "my bookings", "my appointment", "my appointments", "my reservation", "when is my",
         "do i have", "my next appointment", "am i booked", "booked in for", "what did i book", "check my",
+        "anything booked", "have i got",
     ],
     "ask_availability": [
         "available", "availability", "free slot", "free slots", "any slot", "any slots", "any time", "anything free",
         "are you free", "do you have time", "openings", "any space", "got anything", "anything available",
+        "room for", "have room",
     ],
     "book": [
         "book", "booking", "appointment", "reserve", "reservation", "schedule", "can i get", "can i come",

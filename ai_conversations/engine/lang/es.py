@@ -30,7 +30,7 @@ HOUR_WORDS = {
 }  # fmt: skip
 HALF_AFTER = ["y media"]  # "a las 12 y media" = 12:30
 GREETINGS_WITH_TIME = ["buenos dias", "buenas tardes", "buenas noches"]
-DURATION_WORDS = ["min", "minutos", "minuto"]
+DURATION_WORDS = ["min", "minutos", "minuto", "dias", "dia", "horas", "semanas"]
 INTENTS = {
     "talk_to_human": [
         "humano", "una persona", "alguien", "hablar con", "agente", "llamame", "que me llame", "la duena",
@@ -38,11 +38,12 @@ INTENTS = {
     ],
     "late": [
         "llego tarde", "voy tarde", "llegare tarde", "llegar tarde", "un poco tarde", "minutos tarde",
-        "atasco", "llego en",
+        "atasco", "llego en", "retraso", "con retraso", "de retraso",
     ],
     "complaint": [
         "queja", "reclamacion", "reclamar", "no estoy contenta", "no estoy contento", "decepcionada",
-        "decepcionado", "fatal", "horrible", "devolucion", "estropeado", "ha quedado naranja", "me ha quedado",
+        "decepcionado", "fatal", "horrible", "devolucion", "estropeado", "ha quedado naranja",
+        "me ha quedado", "inaceptable", "roto", "rotas", "se me han roto",
     ],
     "cancel": [
         "cancelar", "cancela", "cancelala", "cancelacion", "anular", "anula", "no puedo ir", "no voy a poder ir",
@@ -50,15 +51,16 @@ INTENTS = {
     ],
     "reschedule": [
         "reprogramar", "cambiar", "cambiarla", "cambia", "mover", "aplazar", "otra hora", "otro dia", "pasarlo",
-        "pasarla", "retrasar", "adelantar", "cambiar la cita", "buscar otro",
+        "pasarla", "retrasar", "adelantar", "cambiar la cita", "buscar otro", "cambias", "me vendria mejor",
+        "pasar mi cita", "pasar la cita",
     ],
     "my_bookings": [
         "mi cita", "mis citas", "mi reserva", "mis reservas", "tengo cita", "mi proxima cita", "tengo la cita",
-        "tengo hora", "tengo alguna cita",
+        "tengo hora", "tengo alguna cita", "algo reservado", "tengo algo",
     ],
     "ask_availability": [
         "disponible", "disponibilidad", "libre", "libres", "hueco", "huecos", "hay hora", "tienes hora",
-        "teneis hueco", "algo a las",
+        "teneis hueco", "algo a las", "sitio", "teneis sitio",
     ],
     "book": [
         "cita", "reservar", "reserva", "agendar", "pedir hora", "marcar", "pedir cita", "dar hora", "me podeis dar",

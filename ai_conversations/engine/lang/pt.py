@@ -29,7 +29,7 @@ HOUR_WORDS = {
 }  # fmt: skip
 HALF_AFTER = ["e meia"]  # "ao meio-dia e meia" = 12:30
 GREETINGS_WITH_TIME = ["bom dia", "boa tarde", "boa noite"]
-DURATION_WORDS = ["min", "minutos", "minuto"]
+DURATION_WORDS = ["min", "minutos", "minuto", "dias", "dia", "horas", "semanas"]
 INTENTS = {
     "talk_to_human": [
         "uma pessoa", "alguem", "falar com", "atendente", "me liga", "me ligar", "a dona", "o dono", "humano",
@@ -40,23 +40,23 @@ INTENTS = {
     ],
     "complaint": [
         "reclamacao", "nao gostei", "insatisfeito", "insatisfeita", "pessimo", "horrivel", "estragou", "reembolso",
-        "ficou laranja", "ficou horrivel",
+        "ficou laranja", "ficou horrivel", "inaceitavel", "quebraram", "quebrou",
     ],
     "cancel": [
         "cancelar", "cancela", "cancelamento", "desmarcar", "nao posso ir", "nao vou poder ir", "nao preciso mais",
     ],
     "reschedule": [
         "remarcar", "reagendar", "mudar", "muda", "adiar", "outro horario", "outro dia", "trocar", "passar a",
-        "passar o", "passar meu", "passar para", "mudar para", "trocar pra",
+        "passar o", "passar meu", "passar para", "mudar para", "trocar pra", "seria melhor", "passar a minha",
     ],
     "my_bookings": [
         "meu agendamento", "meus agendamentos", "minha marcacao", "minhas marcacoes", "minha reserva",
         "meu horario", "tenho horario", "meu proximo horario", "os meus agendamentos", "tenho alguma marcacao",
-        "ficou o meu horario", "o meu horario",
+        "ficou o meu horario", "o meu horario", "alguma coisa marcada", "tenho algo marcado",
     ],
     "ask_availability": [
         "disponivel", "disponibilidade", "vaga", "vagas", "horario livre", "tem horario", "livre", "sobrou",
-        "tem algo",
+        "tem algo", "tem lugar", "lugar",
     ],
     "book": ["agendar", "marcar", "agendamento", "marcar um horario", "encaixar", "reservar"],
     "prices_services": [
