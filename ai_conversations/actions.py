@@ -156,10 +156,12 @@ def find_slots(
     day: date | None = None,
     at: time | None = None,
     part_of_day: str | None = None,
+    after: time | None = None,
     exclude_booking=None,
     limit: int = MAX_OFFERED,
 ) -> SlotSearch:
-    """Free times for ``service``: the asked time if free, else the nearest ones; a day's, or the next days' times."""
+    """Free times for ``service``: the asked time if free, else the nearest ones; a day's, or the next days' times,
+    spread over the asked period (not ten consecutive starts of its first hour)."""
     from bookings.availability import available_slots, nearest_alternatives
 
     exclude_id = exclude_booking.pk if exclude_booking is not None else None
@@ -213,7 +215,21 @@ def find_slots(
         low, high = PART_OF_DAY_HOURS[part_of_day]
         in_part = [s for s in slots if low <= s.starts_at.astimezone(turn.tz).hour < high]
         slots = in_part or slots
-    return SlotSearch(offers=_distinct(slots, limit))
+    if after is not None:
+        slots = [s for s in slots if s.starts_at.astimezone(turn.tz).time() >= after] or slots
+    if at is not None:
+        return SlotSearch(offers=_distinct(slots, limit))  # nearest to the asked time first
+    return SlotSearch(offers=spread(_distinct(slots, len(slots)), limit))
+
+
+def spread(offers: list[Offer], limit: int) -> list[Offer]:
+    """At most ``limit`` offers evenly spread over the list (first and last kept), in time order."""
+    if len(offers) <= limit:
+        return offers
+    if limit == 1:
+        return offers[:1]
+    step = (len(offers) - 1) / (limit - 1)
+    return [offers[round(i * step)] for i in range(limit)]
 
 
 # --- bookings of this customer only -----------------------------------------------------------------------------

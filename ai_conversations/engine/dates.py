@@ -72,7 +72,7 @@ _MARKED_DOM = re.compile(_W + _DAY_MARKERS + r"\s+(?P<d>\d{1,2})(?P<ord>" + _ORD
 _BARE_ORDINAL = re.compile(_W + r"(?P<d>\d{1,2})(?:st|nd|rd|th)" + _E)
 
 _AMPM = r"(?P<ampm>a\.?m\.?|p\.?m\.?)"
-_HOUR = r"(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + ")(?![a-z])"
+_HOUR = r"(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + "(?![a-z]))"
 _DURATION = r"(?!\s*" + _alt(joined("DURATION_WORDS")) + _E + ")"
 _HALF_AFTER = r"(?P<half>\s+" + _alt(joined("HALF_AFTER")) + ")?" if joined("HALF_AFTER") else ""
 _TIME_PATTERNS = [

@@ -173,6 +173,7 @@ class WhenRequest:
             "date": self.day.isoformat() if self.day else None,
             "time": self.at.strftime("%H:%M") if self.at else None,
             "part_of_day": self.part_of_day,
+            **({"after": self.after.strftime("%H:%M")} if self.after else {}),
         }
 
 

@@ -87,11 +87,12 @@ def listing(body: str, button: str, rows: list[tuple[str, str, str]]) -> Reply:
     )
 
 
-def when_json(day: date | None, at: time | None, part_of_day: str | None) -> dict:
+def when_json(day: date | None, at: time | None, part_of_day: str | None, after: time | None = None) -> dict:
     return {
         "date": day.isoformat() if day else None,
         "time": at.strftime("%H:%M") if at else None,
         "part_of_day": part_of_day,
+        "after": after.strftime("%H:%M") if after else None,
     }
 
 
@@ -141,7 +142,7 @@ class DialogBase:
 
     @staticmethod
     def when_kwargs(u: Understanding) -> dict:
-        return {"day": u.when.day, "at": u.when.at, "part_of_day": u.when.part_of_day}
+        return {"day": u.when.day, "at": u.when.at, "part_of_day": u.when.part_of_day, "after": u.when.after}
 
     def stored_when(self) -> dict:
         stored = self.state.get("when") or {}
@@ -149,6 +150,7 @@ class DialogBase:
             "day": date.fromisoformat(stored["date"]) if stored.get("date") else None,
             "at": time.fromisoformat(stored["time"]) if stored.get("time") else None,
             "part_of_day": stored.get("part_of_day"),
+            "after": time.fromisoformat(stored["after"]) if stored.get("after") else None,
         }
 
     @staticmethod

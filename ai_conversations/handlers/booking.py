@@ -10,7 +10,7 @@ from ai_conversations.models import Intent
 
 
 class BookingMixin(ProposalMixin):
-    def book_flow(self, candidates, staff, *, day=None, at=None, part_of_day=None) -> None:
+    def book_flow(self, candidates, staff, *, day=None, at=None, part_of_day=None, after=None) -> None:
         services = actions.active_services()
         if len(candidates) == 1:
             service = actions.service_by_id(candidates[0].id)
@@ -19,10 +19,12 @@ class BookingMixin(ProposalMixin):
         else:
             service = None
         if service is not None:
-            self.offer(service, staff=staff, day=day, at=at, part_of_day=part_of_day)
+            self.offer(service, staff=staff, day=day, at=at, part_of_day=part_of_day, after=after)
             return
         choices = [s for s in services if s.pk in {c.id for c in candidates}] if candidates else services
-        self.reset(step="choose_service", staff_id=staff.pk if staff else None, when=when_json(day, at, part_of_day))
+        self.reset(
+            step="choose_service", staff_id=staff.pk if staff else None, when=when_json(day, at, part_of_day, after)
+        )
         rows = [
             (f"svc:{s.pk}", s.name, f"{self.money(s.price, s.currency)} · {s.duration_minutes} {self.say('minutes')}")
             for s in choices
@@ -33,8 +35,10 @@ class BookingMixin(ProposalMixin):
         key = "ask_service_ambiguous" if candidates else "ask_service"
         self.reply(listing(self.say(key), self.say("services_button"), rows))
 
-    def offer(self, service, *, staff=None, day=None, at=None, part_of_day=None) -> None:
-        search = actions.find_slots(self.turn, service=service, staff=staff, day=day, at=at, part_of_day=part_of_day)
+    def offer(self, service, *, staff=None, day=None, at=None, part_of_day=None, after=None) -> None:
+        search = actions.find_slots(
+            self.turn, service=service, staff=staff, day=day, at=at, part_of_day=part_of_day, after=after
+        )
         self.result.entities.setdefault("service_id", service.pk)
         if search.exact is not None:
             self.propose_create(service, search.exact)

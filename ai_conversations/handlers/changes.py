@@ -90,7 +90,7 @@ class ChangesMixin(BookingMixin):
 
     # --- reschedule ---------------------------------------------------------------------------------------------
     def reschedule_flow(
-        self, codes: list[str], u: Understanding | None = None, *, day=None, at=None, part_of_day=None
+        self, codes: list[str], u: Understanding | None = None, *, day=None, at=None, part_of_day=None, after=None
     ) -> None:
         self.result.intent = Intent.RESCHEDULE
         booking, day_used = self._booking_for(
@@ -99,7 +99,7 @@ class ChangesMixin(BookingMixin):
             step="pick_reschedule",
             prompt_key="which_booking_reschedule",
             prefix="resched:",
-            when=when_json(day, at, part_of_day),
+            when=when_json(day, at, part_of_day, after),
         )
         if booking is None:
             return
@@ -107,14 +107,20 @@ class ChangesMixin(BookingMixin):
             # "Move my Friday appointment (to Monday)": Friday named the booking; the new day is another one.
             others = [d for d in u.when.days if d != self._local_day(booking)]
             day = others[0] if others else None
-        self.move_booking(booking, day=day, at=at, part_of_day=part_of_day)
+        self.move_booking(booking, day=day, at=at, part_of_day=part_of_day, after=after)
 
-    def move_booking(self, booking, *, day=None, at=None, part_of_day=None) -> None:
+    def move_booking(self, booking, *, day=None, at=None, part_of_day=None, after=None) -> None:
         self.result.intent = Intent.RESCHEDULE
         if day is None and at is not None:
             day = self._local_day(booking)  # "can we make it 5pm instead": the same day
         search = actions.find_slots(
-            self.turn, service=booking.service, day=day, at=at, part_of_day=part_of_day, exclude_booking=booking
+            self.turn,
+            service=booking.service,
+            day=day,
+            at=at,
+            part_of_day=part_of_day,
+            after=after,
+            exclude_booking=booking,
         )
         if search.exact is not None:
             self.propose_reschedule(booking, search.exact)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from ai_conversations.eval import LANGUAGES, SERVICES, load_corpus
 from ai_conversations.engine.entities import parse_when
+from ai_conversations.eval import LANGUAGES, SERVICES, load_corpus
 from ai_conversations.models import Intent
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -51,6 +51,8 @@ def test_assistant_eval_prints_the_bench_line_and_meets_the_bar():
         ("sábado a las 5 de la tarde", "es", date(2026, 5, 9), time(17), None, "afternoon"),
         ("gegen halb drei", "de", None, time(14, 30), None, None),
         ("after 4", "en", None, None, time(16), None),
+        ("tomorrow after 4pm", "en", date(2026, 5, 7), None, time(16), None),
+        ("ab 16 Uhr", "de", None, None, time(16), None),
         ("por la tarde", "es", None, None, None, "afternoon"),
         ("12/05 at 10", "en", date(2026, 5, 12), time(10), None, None),
         ("Freitagabend", "de", date(2026, 5, 8), None, None, "evening"),
