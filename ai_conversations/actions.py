@@ -32,6 +32,7 @@ class Turn:
     customer: Customer
     now: datetime
     language: str = "en"
+    formal: bool = False  # the salon's choice of address (AssistantSettings.formal_address)
     tool_calls: list[dict] = field(default_factory=list)
 
     @property

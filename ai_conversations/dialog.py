@@ -53,6 +53,7 @@ class Dialog(ChangesMixin, InfoMixin):
             territory=salon_territory(self.turn.salon),
         )
         self.turn.language = u.language
+        self.note_register(text)
         return u
 
     def handle_payload(self, payload: str) -> bool:

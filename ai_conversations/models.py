@@ -146,6 +146,11 @@ class AssistantSettings(TenantModel):
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="LLM spend per calendar month; empty = none."
     )
     budget_currency = models.CharField(max_length=3, default="USD")
+    formal_address = models.BooleanField(
+        default=False,
+        db_default=False,  # rows written by code that predates the column get it too
+        help_text="Address customers formally (German \u201cSie\u201d) unless they write informally themselves.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

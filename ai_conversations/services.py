@@ -115,6 +115,7 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
         customer=customer,
         now=now,
         language=conversation.language or supported_language(customer.language or salon.language),
+        formal=settings.formal_address,
     )
     started = monotonic.perf_counter()
     result, new_state, usage = _run_engine(turn, settings=settings, text=text, payload=payload)
@@ -128,7 +129,9 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
         conversation.failed_understanding_count += 1
         if result.handoff_reason is None and conversation.failed_understanding_count >= MAX_NOT_UNDERSTOOD:
             result.handoff_reason = "not understood twice in a row"
-            result.replies = [Reply(t(turn.language, "handoff"))]
+            register = (conversation.dialog_state or {}).get("register")
+            formal = register == "formal" if register else turn.formal
+            result.replies = [Reply(t(turn.language, "handoff", formal=formal))]
     else:
         conversation.failed_understanding_count = 0
     conversation.dialog_state = new_state

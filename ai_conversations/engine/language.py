@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ai_conversations.engine.lang import LANGUAGES
 from ai_conversations.engine.text import normalize, words
 
@@ -41,3 +43,19 @@ def detect_language(text: str, fallback: str = "en") -> str:
 def supported_language(code: str | None, default: str = "en") -> str:
     code = normalize(code or "")[:2]
     return code if code in SUPPORTED else default
+
+
+# German shows its register: "Sie"/"Ihnen"/"Ihr" in capitals (after the first word) is formal, "du"/"dir"/"euch" is not.
+_FORMAL_DE = re.compile(r"(?<=\S)\s+(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem)\b")
+_INFORMAL_DE = re.compile(r"\b(?:du|dir|dich|dein|deine|deinen|euch|euer|eure|habt|könnt|kannst|hast)\b", re.IGNORECASE)
+
+
+def customer_register(text: str, language: str) -> str | None:
+    """ "formal" or "informal" when the customer's own words show it (German), else None."""
+    if language != "de" or not text:
+        return None
+    if _FORMAL_DE.search(text) or re.match(r"\s*(?:Können|Könnten|Haben|Würden) Sie\b", text):
+        return "formal"
+    if _INFORMAL_DE.search(text):
+        return "informal"
+    return None

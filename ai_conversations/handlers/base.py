@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 from ai_conversations import actions
 from ai_conversations.actions import Turn
 from ai_conversations.engine import Understanding
-from ai_conversations.engine.replies import STRINGS, clip, format_money, format_when, t
+from ai_conversations.engine.language import customer_register
+from ai_conversations.engine.replies import MESSAGES, clip, format_money, format_when, t
 from ai_conversations.models import Intent
 from salons.localization import customer_locale
 
@@ -110,7 +111,18 @@ class DialogBase:
         return self.turn.language
 
     def say(self, key: str, **params) -> str:
-        return t(self.lang, key, **params)
+        return t(self.lang, key, formal=self.formal, **params)
+
+    @property
+    def formal(self) -> bool:
+        """Formal address: the customer's own register where they showed one, else the salon's setting."""
+        register = self.state.get("register")
+        return register == "formal" if register else self.turn.formal
+
+    def note_register(self, text: str) -> None:
+        register = customer_register(text, self.lang)
+        if register:
+            self.state["register"] = register
 
     def reply(self, reply: Reply | str) -> None:
         self.result.replies.append(reply if isinstance(reply, Reply) else Reply(reply))
@@ -118,7 +130,7 @@ class DialogBase:
     def refuse(self, exc) -> None:
         """Why bookings refused, in the customer's language when bookings said why, with a person on offer."""
         key = f"reason_{getattr(exc, 'reason', '')}"
-        text = t(self.lang, key, **exc.params) if key in STRINGS else exc.message
+        text = self.say(key, **exc.params) if key in MESSAGES else exc.message
         self.reset()
         self.reply(buttons(self.say("booking_invalid", reason=text), [(HUMAN_PAYLOAD, self.say("talk_to_person"))]))
 
@@ -135,6 +147,8 @@ class DialogBase:
         return format_money(amount, currency or self.turn.salon.currency, self.lang, locale=self.locale)
 
     def reset(self, **keep) -> None:
+        """A new dialog state with ``keep``; the customer's register stays."""
+        keep.setdefault("register", self.state.get("register"))
         self.state = {k: v for k, v in keep.items() if v is not None}
 
     def staff_names(self) -> dict[int, str]:

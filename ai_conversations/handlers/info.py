@@ -6,7 +6,7 @@ from urllib.parse import quote_plus
 
 from ai_conversations import actions
 from ai_conversations.engine import Understanding
-from ai_conversations.engine.replies import WEEKDAYS
+from ai_conversations.engine.replies import weekday_names
 from ai_conversations.handlers.base import DialogBase
 from salons.localization import format_clock
 
@@ -50,7 +50,7 @@ class InfoMixin(DialogBase):
     def hours(self, u: Understanding | None = None) -> None:
         """The asked day's hours, or the week's."""
         hours = actions.opening_hours()
-        names = WEEKDAYS[self.lang if self.lang in WEEKDAYS else "en"]
+        names = weekday_names(self.lang, self.locale)
         weekdays = range(7)
         if u is not None and u.when.day is not None:
             weekdays = [u.when.day.weekday()]

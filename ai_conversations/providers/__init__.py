@@ -20,7 +20,7 @@ from ai_conversations import actions
 from ai_conversations.actions import Turn
 from ai_conversations.dialog import Dialog, Reply, TurnResult
 from ai_conversations.engine.intents import classify_intent
-from ai_conversations.engine.replies import WEEKDAYS
+from ai_conversations.engine.replies import weekday_names
 from ai_conversations.models import AIMessage, AssistantSettings, Direction, Intent, Provider
 from ai_conversations.providers.openai_compat import (
     PRICE_CURRENCY,
@@ -117,7 +117,7 @@ def system_prompt(turn: Turn) -> str:
     lines.append("Staff (id: name):")
     lines += [f"- {m.pk}: {m.name}" for m in staff]
     lines.append("Opening hours:")
-    for weekday, name in enumerate(WEEKDAYS["en"]):
+    for weekday, name in enumerate(weekday_names("en")):
         opens_closes = hours.get(weekday)
         lines.append(
             f"- {name}: {opens_closes[0]:%H:%M}-{opens_closes[1]:%H:%M}" if opens_closes else f"- {name}: closed"

@@ -37,3 +37,15 @@ def test_after_a_time_offers_only_later_starts(chat, assistant_salon):
     [offer] = chat().say("men's haircut tomorrow after 4pm").replies
     starts = [datetime.fromtimestamp(int(row_id.split(":")[1]), tz=UTC) for row_id, _ in choices(offer)]
     assert starts and all(s.astimezone(assistant_salon.tz).hour >= 16 for s in starts)
+
+
+def test_german_follows_the_customers_sie_and_the_salons_setting(chat, assistant_salon):
+    from ai_conversations.models import AssistantSettings
+
+    [reply] = chat().say("Guten Tag, können Sie mir einen Termin geben?").replies
+    assert text_of(reply) == "Welche Leistung möchten Sie?"
+    [reply] = chat(phone="+4915100000031").say("Hallo, hast du einen Termin für mich?").replies
+    assert text_of(reply) == "Welche Leistung möchtest du?"
+    AssistantSettings.all_salons.create(salon=assistant_salon, formal_address=True)
+    [reply] = chat(phone="+4915100000032").say("Hallo, ich möchte einen Termin buchen").replies
+    assert text_of(reply) == "Welche Leistung möchten Sie?"
