@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from ai_conversations.actions import Turn
@@ -25,11 +25,19 @@ from ai_conversations.models import (
     AssistantSettings,
     ConversationState,
     Direction,
+    IntentDailyStat,
     Provider,
 )
+from ai_conversations.providers import llm_turn_or_none
 from config.api import Conflict, DomainError
+from messaging.services import (
+    conversation_for_customer,
+    message_send_interactive,
+    message_send_template,
+    message_send_text,
+)
 from salons.models import Customer
-from salons.tenancy import salon_scope
+from salons.tenancy import current_salon, salon_scope
 
 if TYPE_CHECKING:
     from salons.models import Salon, User
@@ -81,8 +89,6 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
     Idempotent per inbound message. A handed-off conversation is recorded but not answered; the LLM provider (when
     configured and within budget) answers, else the offline dialog.
     """
-    from salons.tenancy import current_salon
-
     if message.direction != "inbound":
         return []
     salon = current_salon()
@@ -159,8 +165,6 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
 
 def _run_engine(turn: Turn, *, settings: AssistantSettings, text: str, payload: str | None):
     """The LLM provider when configured and within budget (falling back on any provider error), else offline."""
-    from ai_conversations.providers import llm_turn_or_none
-
     outcome = llm_turn_or_none(turn, settings=settings, text=text, payload=payload)
     if outcome is not None:
         return outcome
@@ -169,8 +173,6 @@ def _run_engine(turn: Turn, *, settings: AssistantSettings, text: str, payload: 
 
 
 def _send_replies(turn: Turn, result: TurnResult, *, usage, latency_ms: int) -> list[Any]:
-    from messaging.services import message_send_interactive, message_send_text
-
     sent = []
     for index, reply in enumerate(result.replies):
         try:
@@ -245,8 +247,6 @@ def conversation_staff_reply(
     body_parameters: Sequence[str] = (),
 ) -> Any:
     """A staff member answers: free-form text inside the 24 h window, an approved template outside it."""
-    from messaging.services import conversation_for_customer, message_send_template, message_send_text
-
     customer = conversation.customer
     window_open = conversation_for_customer(customer=customer).is_window_open()
     if template_name:
@@ -283,10 +283,6 @@ def intent_stats_rollup(*, salon: Salon, day) -> dict[str, int]:
 
     Reads only (salon, created_at, intent) through the index of the same name: no message text is scanned.
     """
-    from django.db.models import Count
-
-    from ai_conversations.models import IntentDailyStat
-
     start = datetime.combine(day, datetime.min.time(), tzinfo=salon.tz)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=salon.tz)
     with salon_scope(salon):
