@@ -149,7 +149,7 @@ class AssistantSettings(TenantModel):
     formal_address = models.BooleanField(
         default=False,
         db_default=False,  # rows written by code that predates the column get it too
-        help_text="Address customers formally (German \u201cSie\u201d) unless they write informally themselves.",
+        help_text="Address customers formally (German Sie, Spanish usted) unless they write informally.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -50,9 +50,19 @@ _FORMAL_DE = re.compile(r"(?<=\S)\s+(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem)\b")
 _INFORMAL_DE = re.compile(r"\b(?:du|dir|dich|dein|deine|deinen|euch|euer|eure|habt|könnt|kannst|hast)\b", re.IGNORECASE)
 
 
+_FORMAL_ES = re.compile(r"\busted\b", re.IGNORECASE)
+_INFORMAL_ES = re.compile(r"\b(?:tú|puedes|tienes|quieres|podrías|sabes|dime)\b", re.IGNORECASE)
+
+
 def customer_register(text: str, language: str) -> str | None:
-    """ "formal" or "informal" when the customer's own words show it (German), else None."""
-    if language != "de" or not text:
+    """ "formal" or "informal" when the customer's own words show it (German Sie/du, Spanish usted/tú), else None."""
+    if not text:
+        return None
+    if language == "es":
+        if _FORMAL_ES.search(text):
+            return "formal"
+        return "informal" if _INFORMAL_ES.search(text) else None
+    if language != "de":
         return None
     if _FORMAL_DE.search(text) or re.match(r"\s*(?:Können|Könnten|Haben|Würden) Sie\b", text):
         return "formal"

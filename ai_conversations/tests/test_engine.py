@@ -273,7 +273,10 @@ def test_every_reply_is_in_the_catalog_of_every_language():
 def test_german_has_a_formal_address():
     assert t("de", "ask_service") == "Welche Leistung möchtest du?"
     assert t("de", "ask_service", formal=True) == "Welche Leistung möchten Sie?"
-    assert t("es", "ask_service", formal=True) == t("es", "ask_service")  # no formal variant: the usual one
+    assert t("es", "ask_service", formal=True) == "¿Qué servicio desea?"
+    assert t("pt", "ask_service", formal=True) == t("pt", "ask_service")  # no formal variant: the usual one
+    assert customer_register("¿Podría usted darme cita el lunes?", "es") == "formal"
+    assert customer_register("¿tienes hueco mañana?", "es") == "informal"
     assert customer_register("Können Sie mir einen Termin geben?", "de") == "formal"
     assert customer_register("Hast du morgen was frei?", "de") == "informal"
     assert customer_register("Sie", "en") is None
