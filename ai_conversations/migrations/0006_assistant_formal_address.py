@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ai_conversations', '0005_autovacuum_high_churn_tables'),
+        ("ai_conversations", "0005_autovacuum_high_churn_tables"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assistantsettings',
-            name='formal_address',
-            field=models.BooleanField(db_default=False, default=False, help_text='Address customers formally (German Sie, Spanish usted) unless they write informally.'),
+            model_name="assistantsettings",
+            name="formal_address",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Address customers formally (German Sie, Spanish usted) unless they write informally.",
+            ),
         ),
     ]
