@@ -12,9 +12,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max, Min
+
 from ai_conversations.engine import Named
-from ai_conversations.engine.entities import PART_OF_DAY_HOURS
+from ai_conversations.engine.dates import PART_OF_DAY_HOURS
 from ai_conversations.models import AIConversation
+from bookings.availability import available_slots, nearest_alternatives
+from bookings.models import Service, StaffMember, StaffService, WorkingHours
+from bookings.selectors import booking_by_code, customer_upcoming_bookings
+from bookings.services import booking_cancel, booking_confirm, booking_create, booking_reschedule
 from config.api import NotFound
 from salons.models import Customer, Salon
 
@@ -32,6 +38,7 @@ class Turn:
     customer: Customer
     now: datetime
     language: str = "en"
+    formal: bool = False  # the salon's choice of address (AssistantSettings.formal_address)
     tool_calls: list[dict] = field(default_factory=list)
 
     @property
@@ -41,13 +48,11 @@ class Turn:
 
 # --- catalogue --------------------------------------------------------------------------------------------------
 def active_services() -> list:
-    from bookings.models import Service
 
     return list(Service.objects.filter(is_active=True).order_by("category", "name"))
 
 
 def active_staff() -> list:
-    from bookings.models import StaffMember
 
     return list(StaffMember.objects.filter(is_active=True).order_by("name"))
 
@@ -57,7 +62,6 @@ def named(rows) -> list[Named]:
 
 
 def service_by_id(service_id: Any):
-    from bookings.models import Service
 
     try:
         return Service.objects.filter(pk=int(service_id), is_active=True).first()
@@ -66,7 +70,6 @@ def service_by_id(service_id: Any):
 
 
 def staff_by_id(staff_id: Any):
-    from bookings.models import StaffMember
 
     if staff_id in (None, ""):
         return None
@@ -77,7 +80,6 @@ def staff_by_id(staff_id: Any):
 
 
 def price_for(service, staff=None) -> Decimal:
-    from bookings.models import StaffService
 
     if staff is not None:
         link = StaffService.objects.filter(service=service, staff=staff).first()
@@ -88,9 +90,6 @@ def price_for(service, staff=None) -> Decimal:
 
 def opening_hours() -> dict[int, tuple[time, time]]:
     """Per weekday (0 = Monday), the earliest start and latest end of any active staff member's working hours."""
-    from django.db.models import Max, Min
-
-    from bookings.models import WorkingHours
 
     rows = (
         WorkingHours.objects.filter(staff__is_active=True)
@@ -156,11 +155,12 @@ def find_slots(
     day: date | None = None,
     at: time | None = None,
     part_of_day: str | None = None,
+    after: time | None = None,
     exclude_booking=None,
     limit: int = MAX_OFFERED,
 ) -> SlotSearch:
-    """Free times for ``service``: the asked time if free, else the nearest ones; a day's, or the next days' times."""
-    from bookings.availability import available_slots, nearest_alternatives
+    """Free times for ``service``: the asked time if free, else the nearest ones; a day's, or the next days' times,
+    spread over the asked period (not ten consecutive starts of its first hour)."""
 
     exclude_id = exclude_booking.pk if exclude_booking is not None else None
     today = turn.now.astimezone(turn.tz).date()
@@ -213,7 +213,21 @@ def find_slots(
         low, high = PART_OF_DAY_HOURS[part_of_day]
         in_part = [s for s in slots if low <= s.starts_at.astimezone(turn.tz).hour < high]
         slots = in_part or slots
-    return SlotSearch(offers=_distinct(slots, limit))
+    if after is not None:
+        slots = [s for s in slots if s.starts_at.astimezone(turn.tz).time() >= after] or slots
+    if at is not None:
+        return SlotSearch(offers=_distinct(slots, limit))  # nearest to the asked time first
+    return SlotSearch(offers=spread(_distinct(slots, len(slots)), limit))
+
+
+def spread(offers: list[Offer], limit: int) -> list[Offer]:
+    """At most ``limit`` offers evenly spread over the list (first and last kept), in time order."""
+    if len(offers) <= limit:
+        return offers
+    if limit == 1:
+        return offers[:1]
+    step = (len(offers) - 1) / (limit - 1)
+    return [offers[round(i * step)] for i in range(limit)]
 
 
 # --- bookings of this customer only -----------------------------------------------------------------------------
@@ -227,14 +241,12 @@ def _own(turn: Turn, booking) -> None:
 
 
 def my_upcoming_bookings(turn: Turn) -> list:
-    from bookings.selectors import customer_upcoming_bookings
 
     return list(customer_upcoming_bookings(customer=turn.customer, now=turn.now))
 
 
 def my_booking_by_code(turn: Turn, code: str):
     """The customer's own booking with this code, or None: another customer's code is simply not found."""
-    from bookings.selectors import booking_by_code
 
     booking = booking_by_code(code=(code or "").strip().upper().lstrip("#"))
     if booking is None or booking.customer_id != turn.customer.pk:
@@ -243,7 +255,6 @@ def my_booking_by_code(turn: Turn, code: str):
 
 
 def book(turn: Turn, *, service, staff, starts_at: datetime):
-    from bookings.services import booking_create
 
     return booking_create(
         salon=turn.salon,
@@ -258,7 +269,6 @@ def book(turn: Turn, *, service, staff, starts_at: datetime):
 
 
 def reschedule(turn: Turn, *, booking, starts_at: datetime, staff=None):
-    from bookings.services import booking_reschedule
 
     _own(turn, booking)
     return booking_reschedule(
@@ -267,7 +277,6 @@ def reschedule(turn: Turn, *, booking, starts_at: datetime, staff=None):
 
 
 def cancel(turn: Turn, *, booking):
-    from bookings.services import booking_cancel
 
     _own(turn, booking)
     return booking_cancel(
@@ -276,7 +285,6 @@ def cancel(turn: Turn, *, booking):
 
 
 def confirm(turn: Turn, *, booking):
-    from bookings.services import booking_confirm
 
     _own(turn, booking)
     return booking_confirm(booking=booking, source=ASSISTANT_SOURCE, now=turn.now)

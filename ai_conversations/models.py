@@ -152,6 +152,11 @@ class AssistantSettings(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text="A reply that would go out later than this after the message arrived is handed to staff instead.",
     )
+    formal_address = models.BooleanField(
+        default=False,
+        db_default=False,  # rows written by code that predates the column get it too
+        help_text="Address customers formally (German Sie, Spanish usted) unless they write informally.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -28,9 +28,16 @@ from ai_conversations.models import (
     PendingReply,
     Provider,
 )
+from ai_conversations.providers import llm_turn_or_none
 from config.api import Conflict, DomainError
+from messaging.services import (
+    conversation_for_customer,
+    message_send_interactive,
+    message_send_template,
+    message_send_text,
+)
 from salons.models import Customer
-from salons.tenancy import salon_scope
+from salons.tenancy import current_salon, salon_scope
 
 if TYPE_CHECKING:
     from salons.models import Salon, User
@@ -84,8 +91,6 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
     Idempotent per inbound message. A handed-off conversation is recorded but not answered; the LLM provider (when
     configured and within budget) answers, else the offline dialog.
     """
-    from salons.tenancy import current_salon
-
     if message.direction != "inbound":
         return []
     salon = current_salon()
@@ -118,6 +123,7 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
         customer=customer,
         now=now,
         language=conversation.language or supported_language(customer.language or salon.language),
+        formal=settings.formal_address,
     )
     started = monotonic.perf_counter()
     result, new_state, usage = _run_engine(turn, settings=settings, text=text, payload=payload)
@@ -131,7 +137,9 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
         conversation.failed_understanding_count += 1
         if result.handoff_reason is None and conversation.failed_understanding_count >= MAX_NOT_UNDERSTOOD:
             result.handoff_reason = "not understood twice in a row"
-            result.replies = [Reply(t(turn.language, "handoff"))]
+            register = (conversation.dialog_state or {}).get("register")
+            formal = register == "formal" if register else turn.formal
+            result.replies = [Reply(t(turn.language, "handoff", formal=formal))]
     else:
         conversation.failed_understanding_count = 0
     conversation.dialog_state = new_state
@@ -159,8 +167,6 @@ def assistant_reply_to(*, message: Any, now: datetime | None = None) -> list[Any
 
 def _run_engine(turn: Turn, *, settings: AssistantSettings, text: str, payload: str | None):
     """The LLM provider when configured and within budget (falling back on any provider error), else offline."""
-    from ai_conversations.providers import llm_turn_or_none
-
     outcome = llm_turn_or_none(turn, settings=settings, text=text, payload=payload)
     if outcome is not None:
         return outcome
@@ -169,8 +175,6 @@ def _run_engine(turn: Turn, *, settings: AssistantSettings, text: str, payload: 
 
 
 def _send_replies(turn: Turn, result: TurnResult, *, usage, latency_ms: int) -> list[Any]:
-    from messaging.services import message_send_interactive, message_send_text
-
     sent = []
     for index, reply in enumerate(result.replies):
         try:
@@ -247,7 +251,7 @@ def conversation_staff_reply(
     body_parameters: Sequence[str] = (),
 ) -> Any:
     """A staff member answers: free-form text inside the 24 h window, an approved template outside it."""
-    from messaging.services import conversation_for_customer, message_send_template, message_send_text
+    from messaging.services import message_send_text
 
     salon, customer = conversation.salon, conversation.customer
     window_open = conversation_for_customer(salon=salon, customer=customer).is_window_open()

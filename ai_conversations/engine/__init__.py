@@ -17,8 +17,9 @@ from ai_conversations.engine.entities import (
     match_staff,
     parse_when,
 )
-from ai_conversations.engine.intents import classify_intent
+from ai_conversations.engine.intents import classify_intent, handoff_kind
 from ai_conversations.engine.language import detect_language
+from ai_conversations.models import Intent
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Understanding:
     codes: list[str] = field(default_factory=list)
     # Every code-shaped token, letters only in lower case too: used only if one is the customer's own booking.
     loose_codes: list[str] = field(default_factory=list)
+    # Why a person should answer (intent talk_to_human): "person", "complaint" or "late".
+    handoff: str | None = None
 
     @property
     def service(self) -> Named | None:
@@ -69,7 +72,13 @@ def understand(
     when = parse_when(text, language=language, tz=tz, now=now, territory=territory)
     codes = find_booking_codes(text)
     intent = classify_intent(text, has_service=bool(found_services), has_when=not when.is_empty)
+    handoff = handoff_kind(text)
+    if handoff is not None:
+        intent = Intent.TALK_TO_HUMAN
+    elif intent == Intent.TALK_TO_HUMAN:
+        handoff = "person"
     return Understanding(
+        handoff=handoff,
         language=language,
         intent=intent,
         services=found_services,

@@ -9,8 +9,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ai_conversations.engine.text import blank_spans, keyword_regex, normalize, normalize_with_map, words
-from salons.localization import date_order
+from ai_conversations.engine import dates
+from ai_conversations.engine.text import keyword_regex, normalize, normalize_with_map, words
+from localization import date_order
 
 
 @dataclass(frozen=True)
@@ -25,21 +26,25 @@ class Named:
 
 # Common service words across the four languages: a hit on any member lets a service named with any other match.
 _SERVICE_SYNONYMS: list[list[str]] = [
-    ["haircut", "hair cut", "cut", "corte", "corte de pelo", "corte de cabelo", "haarschnitt", "schnitt",
-     "haare schneiden"],
-    ["colour", "color", "coloring", "dye", "tinte", "coloracion", "tintura", "coloracao", "pintar", "farbe", "farben",
-     "farben lassen", "tonung"],
+    ["haircut", "hair cut", "cut", "corte", "corte de pelo", "corte de cabelo", "cortar", "cortarme", "haarschnitt",
+     "schnitt", "haare schneiden", "haareschneiden", "herrenhaarschnitt", "damenhaarschnitt", "herrenschnitt",
+     "damenschnitt"],
+    ["colour", "color", "coloring", "coloured", "colored", "roots", "dye",
+     "tinte", "coloracion", "tintura", "coloracao", "pintar", "farbe", "farben",
+     "farben lassen", "tonung", "farbetermin", "farbung"],
     ["highlights", "balayage", "mechas", "reflejos", "luzes", "strahnchen"],
     ["beard", "barba", "bart", "beard trim"],
     ["manicure", "manicura", "manikure", "nails", "unas", "unhas", "nagel", "nageldesign"],
     ["pedicure", "pedicura", "pedikure", "fusspflege"],
-    ["blow dry", "blowdry", "brushing", "secado", "peinado", "escova", "fohnen", "styling"],
+    ["blow dry", "blowdry", "brushing", "secado", "peinado", "escova", "fohnen", "styling", "fohnfrisur"],
     ["massage", "masaje", "massagem"],
     ["facial", "limpieza facial", "limpeza de pele", "gesichtsbehandlung", "kosmetik"],
     ["waxing", "wax", "depilacion", "depilacao", "cera", "wachsen", "haarentfernung"],
     ["eyebrows", "brows", "cejas", "sobrancelhas", "augenbrauen"],
-    ["men", "mens", "gents", "gentlemen", "male", "hombre", "caballero", "masculino", "homem", "herren", "manner"],
-    ["women", "womens", "ladies", "lady", "female", "mujer", "senora", "dama", "feminino", "mulher", "damen", "frauen"],
+    ["men", "mens", "gents", "gentlemen", "male", "hombre", "caballero", "masculino", "homem", "herren", "manner",
+     "herrenhaarschnitt", "herrenschnitt"],
+    ["women", "womens", "ladies", "lady", "female", "mujer", "senora", "dama", "feminino", "mulher", "damen", "frauen",
+     "damenhaarschnitt", "damenschnitt"],
     ["wash", "lavado", "lavagem", "waschen", "haarwasche"],
 ]  # fmt: skip
 _SYNONYM_PATTERNS = [(keyword_regex(group), group) for group in _SERVICE_SYNONYMS]
@@ -75,7 +80,9 @@ def match_services(text: str, services: list[Named]) -> list[Named]:
             if best >= threshold:
                 hits.append(best)
         # The whole name written out (typos allowed) counts as a full match.
-        whole = fuzz.partial_ratio(" ".join(words(service.name)), normalized) if len(service.name) >= 5 else 0
+        written = " ".join(words(service.name))
+        # (A message shorter than the name cannot write it out: "hi" is no "Highlights".)
+        whole = fuzz.partial_ratio(written, normalized) if len(written) >= 5 and len(normalized) >= len(written) else 0
         coverage = len(hits) / len(name_words)
         if whole >= 92:
             coverage = max(coverage, 1.0)
@@ -132,45 +139,12 @@ def find_booking_codes(text: str, *, loose: bool = False) -> list[str]:
 
 # --- dates and times --------------------------------------------------------------------------------------------
 
-PART_OF_DAY_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
-
-_PARTS = {
-    "morning": keyword_regex(
-        ["morning", "in the morning", "por la manana", "de la manana", "en la manana", "de manha", "pela manha",
-         "vormittag", "vormittags", "morgens", "am morgen", "fruh"]
-    ),
-    "afternoon": keyword_regex(
-        ["afternoon", "in the afternoon", "por la tarde", "de la tarde", "en la tarde", "a tarde", "de tarde",
-         "pela tarde", "nachmittag", "nachmittags"]
-    ),
-    "evening": keyword_regex(
-        ["evening", "tonight", "after work", "por la noche", "de noche", "a noite", "de noite", "abend", "abends",
-         "feierabend"]
-    ),
-}  # fmt: skip
-_NOON = keyword_regex(["noon", "midday", "mediodia", "meio dia", "meio-dia", "mittag", "mittags"])
-
-_AMPM = r"(?P<ampm>a\.?m\.?|p\.?m\.?)"
-_TIME_PATTERNS = [
-    # 15:30, 3.30pm, 15h30, 14.30 Uhr
-    re.compile(r"(?<![\d/.:])(?P<h>\d{1,2})\s*(?::|\.|h)\s*(?P<m>\d{2})(?![\d/])\s*(?:" + _AMPM + r"|uhr|hs?\b)?"),
-    # 3pm, 3 p.m.
-    re.compile(r"(?<![\d/.:])(?P<h>\d{1,2})\s*" + _AMPM + r"(?![a-z])"),
-    # 15h, 15 hs, 14 Uhr, 10 horas
-    re.compile(r"(?<![\d/.:])(?P<h>\d{1,2})\s*(?:h|hs|hrs|horas|uhr)(?![a-z])"),
-    # at 3, around 3, um 14, gegen 10, a las 10, as 15, pelas 15, alle 10
-    re.compile(
-        r"(?<![a-z])(?:at|around|about|by|from|after|um|gegen|ab|nach|las|la|as|pelas|depois das|a partir das)"
-        r"\s+(?P<h>\d{1,2})(?![\d:./])(?!\s*(?:st|nd|rd|th|de|of|\.)\b)"
-    ),
-]
 # Numeric dates: 04/12, 04/12/2026, 4-12-2026, 04.12. and 04.12.2026 (a dotted pair without the closing dot or a year
 # is a time, 14.30), 2026-12-04.
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.:-])(?:(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})"
     r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?(?P<dot>\.)?)(?![\d/:-]|\.\d)"
 )
-_DAY_CLEANUP = re.compile(r"(?<![a-z])dia\s+(?=\d)", re.IGNORECASE)
 
 
 @dataclass
@@ -180,7 +154,10 @@ class WhenRequest:
     day: date | None = None
     at: time | None = None
     part_of_day: str | None = None
+    after: time | None = None  # "after 4", "ab 16 Uhr": any start from then on
     matched: list[str] = field(default_factory=list)
+    # Every day the message names, in order ("move my Friday appointment to Monday"); ``day`` is the first.
+    days: list[date] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -196,34 +173,8 @@ class WhenRequest:
             "date": self.day.isoformat() if self.day else None,
             "time": self.at.strftime("%H:%M") if self.at else None,
             "part_of_day": self.part_of_day,
+            **({"after": self.after.strftime("%H:%M")} if self.after else {}),
         }
-
-
-def _find_time(normalized: str) -> tuple[time | None, tuple[int, int] | None, str | None]:
-    part = next((name for name, pattern in _PARTS.items() if pattern.search(normalized)), None)
-    for pattern in _TIME_PATTERNS:
-        for match in pattern.finditer(normalized):
-            hour = int(match.group("h"))
-            minute = int(match.groupdict().get("m") or 0)
-            ampm = (match.groupdict().get("ampm") or "").replace(".", "")
-            if hour > 23 or minute > 59 or (ampm and hour > 12):
-                continue
-            if ampm == "pm" and hour < 12:
-                hour += 12
-            elif ampm == "am" and hour == 12:
-                hour = 0
-            elif (
-                not ampm
-                and not match.group("h").startswith("0")
-                and (1 <= hour <= 7 or (part in ("afternoon", "evening") and hour < 12))
-            ):
-                # Nobody books a haircut at 3 in the night: a bare small hour means the afternoon.
-                hour += 12
-            return time(hour, minute), match.span(), part
-    noon = _NOON.search(normalized)
-    if noon and part is None:
-        return time(12, 0), noon.span(), None
-    return None, None, part
 
 
 def _numeric_date(match: re.Match, order: str, today: date) -> date | None:
@@ -257,59 +208,39 @@ def _numeric_date(match: re.Match, order: str, today: date) -> date | None:
 def parse_when(text: str, *, language: str, tz, now: datetime, territory: str | None = None) -> WhenRequest:
     """Date and time expressions ("tomorrow at 3pm", "viernes a las 10", "amanhã às 15h", "Montag 14 Uhr").
 
-    Times come from patterns that know each language's habits; the date from dateparser (relative days, weekdays,
-    explicit dates) on the rest of the text, relative to ``now`` in the salon's zone ``tz``. Numeric dates ("04/12")
-    are read in the order of the salon's locale (``territory``: the salon's country): day first except where the
-    language is written month first there (English in the US).
+    Numeric dates ("04/12") are read here in the order of the salon's locale (``territory``: the salon's country):
+    day first except where the language is written month first there (English in the US). Words (relative days,
+    weekdays, month names, clock times, parts of the day) are read by ``engine.dates`` in every language at once,
+    relative to ``now`` in the salon's zone ``tz``.
     """
-    from dateparser.search import search_dates
-
-    now_local = now.astimezone(tz)
+    today = now.astimezone(tz).date()
     for code in find_booking_codes(text):
         # A code such as "15H30K" is not a time: blank it (same length, so spans stay valid).
         text = re.sub(re.escape(code), " " * len(code), text, flags=re.IGNORECASE)
     order = date_order(language, territory)
-    numeric_day, numeric_text = None, None
+    numeric: list[tuple[int, date, str]] = []
     for match in _NUMERIC_DATE.finditer(text):
         if match.group("sep") == "." and not (match.group("y") or match.group("dot")):
             continue  # 14.30 is a time
-        # Hidden from the time patterns (04.12. is not 04:12) and from dateparser: read here, in locale order, and a
-        # numeric pair that is no date here (10-12, 31/02) is no date for dateparser either.
+        # Hidden from the time patterns (04.12. is not 04:12): a numeric pair that is no date (10-12, 31/02) is
+        # nothing.
         text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
-        if numeric_day is None:
-            numeric_day = _numeric_date(match, order, now_local.date())
-            numeric_text = match.group().strip() if numeric_day is not None else None
-    normalized, origin = normalize_with_map(text)
-    at, span, part = _find_time(normalized)
-    request = WhenRequest(at=at, part_of_day=part)
-    if numeric_day is not None:
-        request.day = numeric_day
-        request.matched.append(numeric_text)
-    spans = []
+        found_day = _numeric_date(match, order, today)
+        if found_day is not None:
+            numeric.append((match.start(), found_day, match.group().strip()))
+    normalized = dates.blank_greetings(normalize_with_map(text)[0])
+    part, part_spans = dates.find_part(normalized)
+    at, after, span = dates.find_time(normalized, part)
+    request = WhenRequest(at=at, after=after, part_of_day=part)
     if span is not None:
-        spans.append(span)
         request.matched.append(normalized[span[0] : span[1]].strip())
-    for pattern in _PARTS.values():
-        spans.extend(m.span() for m in pattern.finditer(normalized))
-    rest = blank_spans(text, spans, origin)
-    if language == "pt":
-        rest = _DAY_CLEANUP.sub("", rest)
-    settings = {
-        "TIMEZONE": str(tz),
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": now_local.replace(tzinfo=None),
-        "DATE_ORDER": order,
-    }
-    languages = [language] if language else None
-    found = [] if request.day is not None else search_dates(rest, languages=languages, settings=settings) or []
-    for matched_text, value in found:
-        if len(matched_text.strip()) < 3 and not any(ch.isdigit() for ch in matched_text):
-            continue
-        day = value.date()
-        if day < now_local.date() or day > now_local.date() + timedelta(days=400):
-            continue
-        request.day = day
-        request.matched.append(matched_text)
-        break
+        normalized = normalized[: span[0]] + " " * (span[1] - span[0]) + normalized[span[1] :]
+    named = dates.find_days(normalized, today, part_spans)
+    days = sorted([(start, day) for start, day, _ in numeric] + named)
+    horizon = today + timedelta(days=400)
+    for _, day in days:
+        if today <= day <= horizon and day not in request.days:
+            request.days.append(day)
+    request.day = request.days[0] if request.days else None
+    request.matched += [raw for _, _, raw in numeric]
     return request

@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+from ai_conversations.engine.lang import LANGUAGES
 from ai_conversations.engine.text import normalize, words
 
-SUPPORTED = ("en", "es", "pt", "de")
+SUPPORTED = tuple(LANGUAGES)
 
 
-# Distinctive everyday words (accent-free). Words shared by two languages simply score for both.
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_KEYWORDS: dict[str, frozenset[str]] = {
-    "en": _wordset(
-        "the i you my is are can could would like want book booking appointment tomorrow today please thanks thank "
-        "hi hello hey what when where how much with at pm am haircut have do next yes cancel reschedule morning "
-        "afternoon evening get any free available prices price hours open address who person human need"
-    ),
-    "es": _wordset(
-        "el la los las que quiero quisiera una cita hola gracias manana hoy por favor puedo tienes tienen horario "
-        "viernes lunes martes miercoles jueves corte pelo si reservar cuanto cuesta donde cuando esta mi mis "
-        "tarde noche semana buenos buenas dias precio precios necesito hablar persona direccion abren hay hueco "
-        "y es del al para con cambiar"
-    ),
-    "pt": _wordset(
-        "o os as quero queria uma um marcar ola oi obrigado obrigada amanha hoje voce voces tem horario sexta "
-        "segunda terca quarta quinta sim agendar quanto custa onde quando meu minha meus minhas nao cabelo corte "
-        "tarde noite semana bom boa dia preco precos preciso falar pessoa endereco abrem vaga e do da para com "
-        "mudar remarcar"
-    ),
-    "de": _wordset(
-        "der die das und ich mochte einen einem eine termin hallo danke morgen heute bitte fur mit wie viel wo "
-        "wann kann haben sie offnungszeiten montag dienstag mittwoch donnerstag freitag samstag sonntag "
-        "haarschnitt ja nein buchen stornieren absagen verschieben um uhr mein meine ist nicht guten tag "
-        "vielen preis preise kostet adresse mensch mitarbeiter habt frei gibt es noch"
-    ),
-}
+# Distinctive everyday words (accent-free), from each language's module. Words shared by two languages simply score
+# for both.
+_KEYWORDS: dict[str, frozenset[str]] = {code: frozenset(m.COMMON_WORDS.split()) for code, m in LANGUAGES.items()}
 # Letters that only one of the languages uses.
 _LETTERS = {"es": "ñ¿¡", "pt": "ãõç", "de": "äöüß"}
 
@@ -67,3 +43,29 @@ def detect_language(text: str, fallback: str = "en") -> str:
 def supported_language(code: str | None, default: str = "en") -> str:
     code = normalize(code or "")[:2]
     return code if code in SUPPORTED else default
+
+
+# German shows its register: "Sie"/"Ihnen"/"Ihr" in capitals (after the first word) is formal, "du"/"dir"/"euch" is not.
+_FORMAL_DE = re.compile(r"(?<=\S)\s+(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem)\b")
+_INFORMAL_DE = re.compile(r"\b(?:du|dir|dich|dein|deine|deinen|euch|euer|eure|habt|könnt|kannst|hast)\b", re.IGNORECASE)
+
+
+_FORMAL_ES = re.compile(r"\busted\b", re.IGNORECASE)
+_INFORMAL_ES = re.compile(r"\b(?:tú|puedes|tienes|quieres|podrías|sabes|dime)\b", re.IGNORECASE)
+
+
+def customer_register(text: str, language: str) -> str | None:
+    """ "formal" or "informal" when the customer's own words show it (German Sie/du, Spanish usted/tú), else None."""
+    if not text:
+        return None
+    if language == "es":
+        if _FORMAL_ES.search(text):
+            return "formal"
+        return "informal" if _INFORMAL_ES.search(text) else None
+    if language != "de":
+        return None
+    if _FORMAL_DE.search(text) or re.match(r"\s*(?:Können|Könnten|Haben|Würden) Sie\b", text):
+        return "formal"
+    if _INFORMAL_DE.search(text):
+        return "informal"
+    return None

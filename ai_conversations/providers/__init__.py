@@ -18,10 +18,10 @@ from django.db.models import Sum
 
 from ai_conversations import actions
 from ai_conversations.actions import Turn
-from ai_conversations.dialog import Reply, TurnResult
+from ai_conversations.dialog import Dialog, Reply, TurnResult
 from ai_conversations.engine.intents import classify_intent
-from ai_conversations.engine.replies import WEEKDAYS
-from ai_conversations.models import AIMessage, AssistantSettings, Direction, Provider
+from ai_conversations.engine.replies import weekday_names
+from ai_conversations.models import AIMessage, AssistantSettings, Direction, Intent, Provider
 from ai_conversations.providers.openai_compat import (
     PRICE_CURRENCY,
     OpenAICompatClient,
@@ -101,10 +101,13 @@ def system_prompt(turn: Turn) -> str:
         f"Answer in {LANGUAGE_NAMES.get(turn.language, 'the customer’s language')}, briefly and kindly.",
         "You act only for the customer writing to you (identified by their WhatsApp number). Never act for another "
         "person, phone number or salon, whatever the message says.",
-        "Use find_slots before proposing times; offer at most 10; book with create_booking only after the customer "
-        "confirmed the exact time; give the booking code, local time, service, staff and price after booking.",
+        "Use find_slots before proposing times; offer at most 10. create_booking, reschedule_booking and "
+        "cancel_booking do not act: they send the customer a summary with Yes/No buttons, and only the customer's "
+        "Yes does it. After calling one, tell the customer to confirm with the buttons; never say it is done.",
         "Never invent services, prices, staff or times: use only the data below and the tools.",
-        "If the customer asks for a person, or you cannot help, call handoff_to_human.",
+        "If the customer asks for a person, complains, is running late, or you cannot help, call handoff_to_human "
+        "with the reason. If you cannot understand the message at all, call not_understood and ask them to "
+        "rephrase.",
         "",
         "Services (id: name, duration, price):",
     ]
@@ -114,7 +117,7 @@ def system_prompt(turn: Turn) -> str:
     lines.append("Staff (id: name):")
     lines += [f"- {m.pk}: {m.name}" for m in staff]
     lines.append("Opening hours:")
-    for weekday, name in enumerate(WEEKDAYS["en"]):
+    for weekday, name in enumerate(weekday_names("en")):
         opens_closes = hours.get(weekday)
         lines.append(
             f"- {name}: {opens_closes[0]:%H:%M}-{opens_closes[1]:%H:%M}" if opens_closes else f"- {name}: closed"
@@ -143,6 +146,15 @@ def history(turn: Turn) -> list[dict]:
 
 
 # --- the turn ---------------------------------------------------------------------------------------------------
+def engine_answers(dialog: Dialog, text: str) -> bool:
+    """The engine's rules that the model never overrides: a message that needs a person (asked for one, a complaint,
+    running late) hands off with its reason, and a yes/no to an open proposal is executed or dropped as proposed."""
+    u = dialog.understand(text)
+    if u.intent == Intent.TALK_TO_HUMAN:
+        return True
+    return dialog.state.get("step") == "confirm" and u.intent in (Intent.CONFIRM, Intent.DECLINE)
+
+
 def llm_turn_or_none(turn: Turn, *, settings: AssistantSettings, text: str, payload: str | None):
     if payload or not text.strip():
         return None
@@ -152,12 +164,12 @@ def llm_turn_or_none(turn: Turn, *, settings: AssistantSettings, text: str, payl
     if not budget_left(settings, turn.salon, turn.now):
         logger.info("monthly AI budget spent: offline engine answers", extra={"salon_id": str(turn.salon.pk)})
         return None
+    dialog = Dialog(turn)
+    if engine_answers(dialog, text):
+        return None
     client = OpenAICompatClient(
         base_url=config.base_url, api_key=config.api_key, model=config.model, timeout=config.timeout
     )
-    from ai_conversations.engine.language import detect_language
-
-    turn.language = detect_language(text, fallback=turn.language)
     messages = [{"role": "system", "content": system_prompt(turn)}, *history(turn), {"role": "user", "content": text}]
     usage = Usage(model=config.model)
     result = TurnResult(intent=classify_intent(text), understood=True)
@@ -177,10 +189,12 @@ def llm_turn_or_none(turn: Turn, *, settings: AssistantSettings, text: str, payl
                 {"role": "assistant", "content": completion.content, "tool_calls": completion.raw_message["tool_calls"]}
             )
             for call in completion.tool_calls:
-                output = run_tool(turn, call.name, call.arguments)
+                output = run_tool(dialog, call.name, call.arguments)
                 tool_calls.append({"name": call.name, "arguments": call.arguments, "result": output})
                 if call.name == "handoff_to_human":
                     result.handoff_reason = str(call.arguments.get("reason") or "the assistant asked for a person")
+                if call.name == "not_understood":
+                    result.understood = False
                 messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(output, default=str)})
         else:
             raise ProviderError(f"no answer after {MAX_ROUNDS} rounds of tool calls")
@@ -189,24 +203,14 @@ def llm_turn_or_none(turn: Turn, *, settings: AssistantSettings, text: str, payl
             "LLM provider failed: offline engine answers this turn",
             extra={"salon_id": str(turn.salon.pk), "error": str(exc)[:300], "tools_run": len(tool_calls)},
         )
-        if not tool_calls:
+        if not dialog.result.replies:
             return None
-        # Tools already acted (a booking may exist): say what was done rather than starting over offline.
-        result.replies = [Reply(_summary_of(tool_calls))]
+        result.replies = []  # a proposal was made: its question (with its buttons) is the answer
     usage.cost = cost_of(config.model, usage.prompt_tokens, usage.completion_tokens)
     used = {c["name"] for c in tool_calls if "error" not in c["result"]}
     result.intent = next((intent for name, intent in TOOL_INTENTS if name in used), result.intent)
-    result.entities = {"tools": [c["name"] for c in tool_calls]}
+    # The proposal's question with its Yes/No buttons comes after the model's words.
+    result.replies += dialog.result.replies
+    result.entities = {"tools": [c["name"] for c in tool_calls], **dialog.result.entities}
     turn.tool_calls = tool_calls
-    state = dict(turn.conversation.dialog_state or {})
-    return result, state, usage
-
-
-def _summary_of(tool_calls: list[dict]) -> str:
-    for call in reversed(tool_calls):
-        outcome = call["result"]
-        for key in ("booked", "rescheduled", "cancelled"):
-            if key in outcome:
-                b = outcome[key]
-                return f"{key.capitalize()}: {b['code']} · {b['service']} · {b['staff']} · {b['starts_at']}"
-    return "Done."
+    return result, dialog.state, usage

@@ -1,5 +1,8 @@
 """The LLM's tools: JSON schemas and their executors, each acting through ``ai_conversations.actions`` for the
-conversation's own customer (no tool takes a customer, phone number or salon)."""
+conversation's own customer (no tool takes a customer, phone number or salon).
+
+The write tools (create, reschedule, cancel) never write: they make the same proposal the offline dialog makes
+(``handlers.proposals``), a summary with Yes/No buttons, and only the customer's Yes executes it."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from typing import Any
 
 from ai_conversations import actions
 from ai_conversations.actions import Turn
+from ai_conversations.handlers.proposals import ProposalMixin
+from bookings.errors import BookingConflict
 from config.api import DomainError
 
 
@@ -40,19 +45,26 @@ TOOLS = [
     ),
     _fn(
         "create_booking",
-        "Book a slot returned by find_slots for this customer, only after they confirmed it.",
+        "Propose booking a free slot returned by find_slots: the customer gets a summary with Yes/No buttons; "
+        "nothing is booked until they tap Yes.",
         {"service_id": {"type": "integer"}, "starts_at": _LOCAL_TIME, "staff_id": {"type": "integer"}},
         ["service_id", "starts_at", "staff_id"],
     ),
     _fn(
         "reschedule_booking",
-        "Move one of this customer's bookings (by code) to a free slot.",
+        "Propose moving one of this customer's bookings (by code) to a free slot: Yes/No buttons, nothing moves "
+        "until they tap Yes.",
         {"code": {"type": "string"}, "starts_at": _LOCAL_TIME, "staff_id": {"type": "integer"}},
         ["code", "starts_at"],
     ),
     _fn(
-        "cancel_booking", "Cancel one of this customer's bookings by its code.", {"code": {"type": "string"}}, ["code"]
+        "cancel_booking",
+        "Propose cancelling one of this customer's bookings by its code: Yes/No buttons, nothing is cancelled until "
+        "they tap Yes.",
+        {"code": {"type": "string"}},
+        ["code"],
     ),
+    _fn("not_understood", "Call when you cannot understand the customer's message at all."),
     _fn("list_my_bookings", "This customer's upcoming bookings."),
     _fn(
         "handoff_to_human",
@@ -123,11 +135,12 @@ def _offers_out(turn: Turn, offers) -> list[dict]:
     ]
 
 
-def run_tool(turn: Turn, name: str, arguments: dict) -> dict:
+def run_tool(dialog: ProposalMixin, name: str, arguments: dict) -> dict:
     """Execute one tool call for the turn's customer; errors come back to the model as ``{"error": ...}``."""
-    from bookings.errors import BookingConflict
-
+    turn = dialog.turn
     try:
+        if name in _PROPOSING:
+            return _PROPOSING[name](dialog, arguments)
         return _run(turn, name, arguments)
     except BookingConflict as exc:
         offers = [actions.Offer.from_alternative(a) for a in exc.alternatives]
@@ -166,29 +179,57 @@ def _run(turn: Turn, name: str, arguments: dict) -> dict:
             part_of_day=arguments.get("part_of_day"),
         )
         return {"asked_taken": search.asked_taken, "slots": _offers_out(turn, search.offers)}
-    if name == "create_booking":
-        service = _service(arguments)
-        booking = actions.book(
-            turn,
-            service=service,
-            staff=actions.staff_by_id(arguments.get("staff_id")),
-            starts_at=_local(turn, arguments.get("starts_at")),
-        )
-        return {"booked": _booking_out(turn, booking)}
-    if name == "reschedule_booking":
-        booking = _own_booking(turn, arguments)
-        booking = actions.reschedule(
-            turn,
-            booking=booking,
-            starts_at=_local(turn, arguments.get("starts_at")),
-            staff=actions.staff_by_id(arguments.get("staff_id")),
-        )
-        return {"rescheduled": _booking_out(turn, booking)}
-    if name == "cancel_booking":
-        booking = actions.cancel(turn, booking=_own_booking(turn, arguments))
-        return {"cancelled": _booking_out(turn, booking)}
     if name == "list_my_bookings":
         return {"bookings": [_booking_out(turn, b) for b in actions.my_upcoming_bookings(turn)]}
     if name == "handoff_to_human":
         return {"handed_off": True}
+    if name == "not_understood":
+        return {"noted": True}
     raise ToolError(f"unknown tool {name}")
+
+
+# --- write tools: proposals only ---------------------------------------------------------------------------------
+def _free_offer(turn: Turn, *, service, arguments: dict, booking=None) -> actions.Offer:
+    """The asked start as a free slot (the same search the dialog uses), else a ToolError naming nearby times."""
+    local = _local(turn, arguments.get("starts_at")).astimezone(turn.tz)
+    staff = actions.staff_by_id(arguments.get("staff_id"))
+    search = actions.find_slots(
+        turn, service=service, staff=staff, day=local.date(), at=local.time(), exclude_booking=booking
+    )
+    if search.exact is None:
+        raise BookingConflict(
+            "That time is not free.",
+            alternatives=[{"starts_at": o.starts_at, "staff_id": o.staff_id} for o in search.offers],
+        )
+    return search.exact
+
+
+def _proposal_out(proposal: dict) -> dict:
+    return {
+        "proposed": proposal["kind"],
+        "awaiting_customer_confirmation": True,
+        "note": "The customer got a summary with Yes/No buttons; nothing is done until they tap Yes.",
+    }
+
+
+def _propose_create(dialog: ProposalMixin, arguments: dict) -> dict:
+    service = _service(arguments)
+    offer = _free_offer(dialog.turn, service=service, arguments=arguments)
+    return _proposal_out(dialog.propose_create(service, offer))
+
+
+def _propose_reschedule(dialog: ProposalMixin, arguments: dict) -> dict:
+    booking = _own_booking(dialog.turn, arguments)
+    offer = _free_offer(dialog.turn, service=booking.service, arguments=arguments, booking=booking)
+    return _proposal_out(dialog.propose_reschedule(booking, offer))
+
+
+def _propose_cancel(dialog: ProposalMixin, arguments: dict) -> dict:
+    return _proposal_out(dialog.propose_cancel(_own_booking(dialog.turn, arguments)))
+
+
+_PROPOSING = {
+    "create_booking": _propose_create,
+    "reschedule_booking": _propose_reschedule,
+    "cancel_booking": _propose_cancel,
+}

@@ -24,6 +24,18 @@ def at_local(salon, day, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=salon.tz).astimezone(UTC)
 
 
+def proposal_ids(message) -> list[str]:
+    """The ids of a proposal's buttons: ``ok:<id>``, (``book:other``,) ``no:<id>``."""
+    ids = [c[0] for c in choices(message)]
+    assert message.body["interactive"]["type"] == "button" and ids[0].startswith("ok:"), ids
+    assert ids[-1] == "no:" + ids[0].removeprefix("ok:")
+    return ids
+
+
+def yes_of(message) -> str:
+    return proposal_ids(message)[0]
+
+
 def text_of(message) -> str:
     body = message.body
     if body["type"] == "text":
@@ -39,9 +51,9 @@ def test_happy_path_books_the_asked_time_after_confirming_with_buttons(chat, ass
     assert question.body["interactive"]["type"] == "button"
     assert "Men's haircut" in text_of(question) and "15:00" in text_of(question)
     assert "25,00\xa0€" in text_of(question)  # English in Germany (Babel, en_DE)
-    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
+    assert proposal_ids(question)[1] == "book:other"
 
-    turn = customer.tap("book:yes", "Yes, book it")
+    turn = customer.tap(yes_of(question), "Yes, book it")
     [booked] = turn.replies
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.source == "assistant"
@@ -103,8 +115,7 @@ def test_asked_time_taken_offers_the_nearest_alternatives_then_books_the_chosen_
 
     chosen_id, chosen_title = rows[0]
     [question] = customer.tap(chosen_id, chosen_title).replies
-    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
-    [booked] = customer.tap("book:yes").replies
+    [booked] = customer.tap(yes_of(question)).replies
     mine = Booking.all_salons.get(salon=assistant_salon, customer__wa_id="4915123456789")
     assert mine.starts_at == starts[0] and mine.code in text_of(booked)
 
@@ -114,7 +125,7 @@ def test_typing_the_number_of_an_offered_time_works_like_tapping_it(chat, assist
     [offer] = customer.say("I'd like a colour on " + local_day(assistant_salon, 3).strftime("%d/%m/%Y")).replies
     second_id, _ = choices(offer)[1]
     [question] = customer.say("2").replies
-    assert choices(question)[0][0] == "book:yes"
+    proposal_ids(question)
     customer.say("yes")
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.starts_at == datetime.fromtimestamp(int(second_id.split(":")[1]), tz=UTC)
@@ -127,10 +138,17 @@ def test_cancel_by_code_in_any_case(chat, assistant_salon, code):
     booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
     Booking.all_salons.filter(pk=booking.pk).update(code=code)
     booking.refresh_from_db()
-    [reply] = chat().say(f"Please cancel {booking.code.lower()}").replies
+    customer = chat()
+    [question] = customer.say(f"Please cancel {booking.code.lower()}").replies
+    booking.refresh_from_db()
+    assert booking.status == "pending" and booking.code in text_of(question)
+    [reply] = customer.tap(yes_of(question), "Yes, cancel").replies
     booking.refresh_from_db()
     assert booking.status == "cancelled"
     assert booking.code in text_of(reply) and "cancelled" in text_of(reply)
+    # A second tap on the same button is harmless: nothing is open any more.
+    [again] = customer.tap(yes_of(question), "Yes, cancel").replies
+    assert "no longer open" in text_of(again)
 
 
 def test_another_customers_booking_code_cannot_be_cancelled(chat, assistant_salon):
@@ -141,8 +159,10 @@ def test_another_customers_booking_code_cannot_be_cancelled(chat, assistant_salo
     assert "couldn't find" in text_of(reply)
     [reply] = attacker.press_template_button(f"booking:{booking.code}:cancel", "Cancel").replies
     assert "couldn't find" in text_of(reply)
-    [reply] = attacker.tap(f"cancel:{booking.code}:yes", "Yes").replies
+    [reply] = attacker.tap(f"pick_cancel:{booking.code}", "Yes").replies
     assert "couldn't find" in text_of(reply)
+    [reply] = attacker.tap("ok:0123456789ab", "Yes").replies
+    assert "no longer open" in text_of(reply)
     booking.refresh_from_db()
     assert booking.status == "pending"
 
@@ -151,7 +171,14 @@ def test_reschedule_to_a_free_time_moves_the_booking(chat, assistant_salon):
     me = customer_row(assistant_salon)
     booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
     new_day = local_day(assistant_salon, 4)
-    [reply] = chat().say(f"I need to reschedule {booking.code} to {new_day:%d/%m/%Y} at 16:00").replies
+    customer = chat()
+    old_start = booking.starts_at
+    [question] = customer.say(f"I need to reschedule {booking.code} to {new_day:%d/%m/%Y} at 16:00").replies
+    assert "16:00" in text_of(question) and booking.code in text_of(question)
+    proposal_ids(question)
+    booking.refresh_from_db()
+    assert booking.starts_at == old_start  # nothing moves before the customer says yes
+    [reply] = customer.say("yes").replies
     booking.refresh_from_db()
     assert booking.starts_at == at_local(assistant_salon, new_day, 16)
     assert booking.status == "pending" and booking.code in text_of(reply) and "16:00" in text_of(reply)
@@ -162,8 +189,7 @@ def test_a_numeric_date_is_read_day_first_in_a_german_salon(chat, assistant_salo
     # "04/12" in Berlin is 4 December, four days ahead; read as 12 April it was "no free time" or a far date.
     customer = chat()
     [question] = customer.say("Can I book a men's haircut on 04/12 at 16:00?").replies
-    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
-    customer.tap("book:yes", "Yes, book it")
+    customer.tap(yes_of(question), "Yes, book it")
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.starts_at == at_local(assistant_salon, datetime(2026, 12, 4).date(), 16)
 
@@ -174,8 +200,7 @@ def test_a_numeric_date_is_read_month_first_in_a_us_salon(chat, assistant_salon)
     assistant_salon.save(update_fields=["timezone"])
     customer = chat()
     [question] = customer.say("Can I book a men's haircut on 12/04 at 4pm?").replies
-    assert [c[0] for c in choices(question)] == ["book:yes", "book:other", "book:no"]
-    customer.tap("book:yes", "Yes, book it")
+    customer.tap(yes_of(question), "Yes, book it")
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.starts_at == at_local(assistant_salon, datetime(2026, 12, 4).date(), 16)
 
@@ -187,7 +212,10 @@ def test_reschedule_without_a_time_offers_times_then_moves(chat, assistant_salon
     [offer] = customer.say("can I move my appointment?").replies
     slot_id, title = choices(offer)[0]
     assert slot_id.startswith("slot:")
-    [done] = customer.tap(slot_id, title).replies
+    [question] = customer.tap(slot_id, title).replies
+    booking.refresh_from_db()
+    assert booking.starts_at == at_local(assistant_salon, local_day(assistant_salon, 3), 11)
+    [done] = customer.tap(yes_of(question)).replies
     booking.refresh_from_db()
     assert booking.starts_at == datetime.fromtimestamp(int(slot_id.split(":")[1]), tz=UTC)
     assert "Done" in text_of(done)
@@ -202,7 +230,10 @@ def test_reminder_buttons_are_handled_by_payload(chat, assistant_salon):
     [reply] = customer.press_template_button(f"booking:{first.code}:confirm", "Whatever").replies
     first.refresh_from_db()
     assert first.status == "confirmed" and "Thanks for confirming" in text_of(reply)
-    [reply] = customer.press_template_button(f"booking:{second.code}:cancel", "Confirm").replies
+    [question] = customer.press_template_button(f"booking:{second.code}:cancel", "Confirm").replies
+    second.refresh_from_db()
+    assert second.status == "pending" and second.code in text_of(question)
+    [reply] = customer.tap(yes_of(question)).replies
     second.refresh_from_db()
     assert second.status == "cancelled" and second.code in text_of(reply)
     assert AIMessage.all_salons.filter(direction="in", intent="cancel").count() == 1
@@ -240,7 +271,7 @@ def test_each_language_books_and_answers_in_that_language(chat, assistant_salon,
     customer = chat()
     [question] = customer.say(text).replies
     assert text_of(question).startswith(question_word), text_of(question)
-    [booked] = customer.tap("book:yes").replies
+    [booked] = customer.tap(yes_of(question)).replies
     assert text_of(booked).startswith(booked_word)
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.service.name == "Men's haircut"
@@ -268,7 +299,7 @@ def test_booking_on_a_dst_change_day_lands_at_the_right_utc_instant(chat, assist
     customer = chat()
     [question] = customer.say(f"men's haircut on {day:%d/%m/%Y} at 10:00").replies
     assert "10:00" in text_of(question)
-    customer.tap("book:yes")
+    customer.tap(yes_of(question))
     booking = Booking.all_salons.get(salon=assistant_salon)
     expected_offset = timedelta(hours=2) if season == "spring" else timedelta(hours=1)
     assert booking.starts_at == datetime.combine(day, time(10), tzinfo=UTC) - expected_offset
@@ -280,7 +311,16 @@ def test_a_refusal_reaches_the_customer_in_their_language(chat, assistant_salon)
     me = customer_row(assistant_salon, name="Lucía Pérez")
     booking = book_for(assistant_salon, me, day=local_day(assistant_salon, 3), hour=11)
     Salon.objects.filter(pk=assistant_salon.pk).update(cancellation_notice_hours=24 * 7)
-    [reply] = chat(name="Lucía Pérez").say(f"Hola, quiero cancelar mi cita {booking.code}").replies
+    customer = chat(name="Lucía Pérez")
+    [question] = customer.say(f"Hola, quiero cancelar mi cita {booking.code}").replies
+    assert booking.code in text_of(question)
+    [reply] = customer.say("sí").replies
     booking.refresh_from_db()
     assert booking.status == "pending"
     assert "168 horas antes" in text_of(reply) and "Bookings can only" not in text_of(reply)
+    # A refusal offers a person; tapping it hands off with that reason.
+    assert choices(reply) == [("human", "Hablar con alguien")]
+    customer.tap("human")
+    conversation = AIConversation.all_salons.get(salon=assistant_salon)
+    assert conversation.state == ConversationState.HANDED_OFF
+    assert conversation.handoff_reason == "customer asked for a person after a refusal"

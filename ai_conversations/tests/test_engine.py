@@ -11,8 +11,8 @@ import pytest
 from ai_conversations.engine import Named, understand
 from ai_conversations.engine.entities import find_booking_codes, match_services, match_staff, parse_when
 from ai_conversations.engine.intents import classify_intent
-from ai_conversations.engine.language import detect_language
-from ai_conversations.engine.replies import STRINGS, clip, format_money, format_when, t
+from ai_conversations.engine.language import customer_register, detect_language
+from ai_conversations.engine.replies import MESSAGES, clip, format_money, format_when, t
 from localization import locale_for
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -256,10 +256,30 @@ def test_understand_puts_it_together():
     assert result.entities()["when"] == {"date": "2026-03-27", "time": "10:00", "part_of_day": None}
 
 
-def test_every_phrase_exists_in_all_four_languages():
-    for key, table in STRINGS.items():
-        assert set(table) == {"en", "es", "pt", "de"}, key
-    assert t("xx", "thanks") == STRINGS["thanks"]["en"]
+def test_every_reply_is_in_the_catalog_of_every_language():
+    from babel.messages.pofile import read_po
+
+    from localization.catalogs import LOCALE_DIR
+
+    for language in ("es", "pt", "de"):
+        with (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+            catalog = read_po(po)
+        for key, msgid in MESSAGES.items():
+            assert catalog.get(msgid) is not None and catalog.get(msgid).string, (language, key)
+    assert t("xx", "thanks") == MESSAGES["thanks"]
+    assert t("de", "thanks") == "Gern geschehen! 😊"
+
+
+def test_german_has_a_formal_address():
+    assert t("de", "ask_service") == "Welche Leistung möchtest du?"
+    assert t("de", "ask_service", formal=True) == "Welche Leistung möchten Sie?"
+    assert t("es", "ask_service", formal=True) == "¿Qué servicio desea?"
+    assert t("pt", "ask_service", formal=True) == t("pt", "ask_service")  # no formal variant: the usual one
+    assert customer_register("¿Podría usted darme cita el lunes?", "es") == "formal"
+    assert customer_register("¿tienes hueco mañana?", "es") == "informal"
+    assert customer_register("Können Sie mir einen Termin geben?", "de") == "formal"
+    assert customer_register("Hast du morgen was frei?", "de") == "informal"
+    assert customer_register("Sie", "en") is None
 
 
 def test_dates_and_money_are_written_the_local_way():

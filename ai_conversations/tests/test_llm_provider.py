@@ -23,27 +23,30 @@ def test_cost_comes_from_the_price_table_per_model():
     assert cost_of("some-unknown-model", 1000, 1000) == Decimal("0")
 
 
-def test_tool_calls_find_slots_and_book_for_this_customer_with_tokens_and_cost_adding_up(
+def test_tool_calls_find_slots_and_propose_and_only_the_customers_yes_books_with_tokens_and_cost_adding_up(
     chat, assistant_salon, fake_llm
 ):
     mens = assistant_salon.catalogue["services"]["mens"]
     anna = assistant_salon.catalogue["staff"]["anna"]
     tomorrow = local_day(assistant_salon, 1)
-    fake_llm.call_tools(("find_slots", {"service_id": mens.pk, "date": tomorrow.isoformat(), "time": "15:00"}))
-    fake_llm.reply_text("15:00 with Anna is free. Shall I book it?")
-    customer = chat()
-    [question] = customer.say("Can I get a men's haircut tomorrow at 3pm?").replies
-    assert text_of(question) == "15:00 with Anna is free. Shall I book it?"
-
     starts = f"{tomorrow.isoformat()}T15:00"
+    # The model searches and calls create_booking in the same turn: that makes a proposal, not a booking.
+    fake_llm.call_tools(("find_slots", {"service_id": mens.pk, "date": tomorrow.isoformat(), "time": "15:00"}))
     fake_llm.call_tools(("create_booking", {"service_id": mens.pk, "starts_at": starts, "staff_id": anna.pk}))
-    fake_llm.reply_text("Booked, see you tomorrow!", prompt_tokens=300, completion_tokens=40)
-    [done] = customer.say("yes please").replies
-    assert text_of(done) == "Booked, see you tomorrow!"
+    fake_llm.reply_text("15:00 with Anna is free. Please confirm below.", prompt_tokens=300, completion_tokens=40)
+    customer = chat()
+    said, question = customer.say("Can I get a men's haircut tomorrow at 3pm?").replies
+    assert text_of(said) == "15:00 with Anna is free. Please confirm below."
+    assert "Men's haircut" in text_of(question) and "15:00" in text_of(question)
+    assert not Booking.all_salons.exists()
 
+    # The confirmation never goes to the model: the engine executes exactly the proposal.
+    [done] = customer.say("yes please").replies
+    assert len(fake_llm.requests) == 3
     booking = Booking.all_salons.get(salon=assistant_salon)
     assert booking.customer.wa_id == "4915123456789" and booking.source == "assistant"
     assert booking.staff == anna and booking.starts_at == at_local(assistant_salon, tomorrow, 15)
+    assert booking.code in text_of(done)
 
     # The model saw the salon's real catalogue, the tools, and the tools' results.
     first = fake_llm.requests[0]
@@ -51,22 +54,18 @@ def test_tool_calls_find_slots_and_book_for_this_customer_with_tokens_and_cost_a
     assert {t["function"]["name"] for t in first["tools"]} >= {"find_slots", "create_booking", "handoff_to_human"}
     tool_result = json.loads(fake_llm.requests[1]["messages"][-1]["content"])
     assert tool_result["asked_taken"] is False and tool_result["slots"][0]["starts_at"] == starts
-    booked = json.loads(fake_llm.requests[3]["messages"][-1]["content"])["booked"]
-    assert booked["code"] == booking.code
+    proposed = json.loads(fake_llm.requests[2]["messages"][-1]["content"])
+    assert proposed["proposed"] == "create" and proposed["awaiting_customer_confirmation"] is True
 
     conversation = AIConversation.all_salons.get(salon=assistant_salon)
     assert conversation.provider == "openai_compat" and conversation.model == "gpt-4o-mini"
-    assert conversation.prompt_tokens_total == 100 + 100 + 100 + 300
-    assert conversation.completion_tokens_total == 20 + 20 + 20 + 40
-    expected = cost_of("gpt-4o-mini", 200, 40) + cost_of("gpt-4o-mini", 400, 60)
+    assert conversation.prompt_tokens_total == 100 + 100 + 300
+    assert conversation.completion_tokens_total == 20 + 20 + 40
+    expected = cost_of("gpt-4o-mini", 500, 80)
     assert conversation.cost_total == expected
     outbound = AIMessage.all_salons.filter(direction="out").order_by("pk")
     assert sum(m.cost for m in outbound) == expected
-    assert [m.tool_calls[0]["name"] for m in outbound] == ["find_slots", "create_booking"]
-    assert list(AIMessage.all_salons.filter(direction="in").values_list("intent", flat=True)) == [
-        "ask_availability",
-        "book",
-    ]
+    assert list(AIMessage.all_salons.filter(direction="in").values_list("intent", flat=True)) == ["book", "confirm"]
 
 
 def test_tools_cannot_touch_another_customers_booking(chat, assistant_salon, fake_llm):
