@@ -202,7 +202,7 @@ class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["customer", "service", "staff", "starts_at", "notes"]
-        return [*self.readonly_fields[:5], "ends_at", "status", "notes", *self.readonly_fields[6:]]
+        return [*self.readonly_fields[:7], "notes", *self.readonly_fields[7:]]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []
