@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from config.api import DomainError
 from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSerializer
+from messaging.backoffice.customer_story import conversation_panel
 from messaging.models import Conversation, Message, MessageTemplate
 from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
@@ -18,6 +19,7 @@ from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
 from salons.tenancy.admin_services import fresh
 
 RECENT = timedelta(days=30)
+CUSTOMER_PANELS = [conversation_panel]  # registered on the customer page (salons.backoffice.panels) on import
 MESSAGE_FIELDS = ("created_at", "direction", "type", "status", "preview", "error_explanation", "cost")
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from salons import services
 from salons.admin_login import ThrottledAdminAuthenticationForm
+from salons.backoffice.customer_admin import CustomerBackofficeMixin
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
@@ -282,7 +283,7 @@ class InvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(TenantAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(CustomerBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "salon", "language", "opted_out_at", "created_at"]
     list_filter = ["salon", "language"]
     search_fields = ["name", "phone", "wa_id"]

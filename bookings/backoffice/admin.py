@@ -9,6 +9,7 @@ from django.urls import path
 from bookings.backoffice.book import book_view
 from bookings.backoffice.booking_page import act_view, page_context
 from bookings.backoffice.calendar_view import calendar_view
+from bookings.backoffice.customer_story import bookings_panel
 
 
 class BookingBackofficeMixin:
@@ -30,3 +31,6 @@ class BookingBackofficeMixin:
         if booking is not None:
             extra_context = {**(extra_context or {}), **page_context(request, booking)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+__all__ = ["BookingBackofficeMixin", "bookings_panel"]  # bookings_panel: registered on the customer page on import

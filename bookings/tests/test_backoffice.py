@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings import services
 from bookings.backoffice.slots import slot_value
 from bookings.models import Booking, BookingEvent, BookingStatus
 from bookings.tests.factories import ServiceFactory, TimeOffFactory, booking_for, staff_with_hours
@@ -216,3 +217,30 @@ def test_status_actions_refused_by_the_service_show_its_message(client, salon, s
     assert "has not started yet" in page.content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
+
+
+def test_the_customer_page_tells_the_customers_story_and_books_again(client, salon, setup, owner):
+    service, anna, _ben, customer = setup
+    past_day = timezone.now().astimezone(salon.tz).date() - timedelta(days=3)
+    then = timezone.now() - timedelta(days=5)
+    for hour, status in ((10, "completed"), (14, "completed"), (16, "no_show")):
+        booking = booking_for(salon, service=service, staff=anna, customer=customer,
+                              starts_at=at(salon, past_day, hour), now=then, notify=False)  # fmt: skip
+        {"completed": services.booking_complete, "no_show": services.booking_mark_no_show}[status](booking=booking)
+    upcoming = booking_for(
+        salon, service=service, staff=anna, customer=customer, starts_at=at(salon, tomorrow(salon), 9)
+    )
+    page = client.get(reverse("admin:salons_customer_change", args=[customer.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<strong id="customer-visits">2</strong>' in html
+    assert f'<strong id="customer-spend">{service.price * 2} {service.currency or salon.currency}</strong>' in html
+    assert '<strong id="customer-no-shows">1</strong>' in html
+    assert upcoming.code not in html and f"/admin/bookings/booking/{upcoming.pk}/change/" in html
+    assert "No conversation yet." in html and "not asked" in html
+    # Book again: the last booking's service and staff member at the next free slot (09:00 tomorrow is taken).
+    assert f"service={service.pk}&amp;staff={anna.pk}" in html
+    listing = client.get(reverse("admin:bookings_booking_changelist"), {"customer__id__exact": customer.pk})
+    assert listing.status_code == 200 and len(listing.context["cl"].result_list) == 4
+    again = page.context["bo_panels"]
+    assert "Book again: Haircut · Anna" in "".join(again)
