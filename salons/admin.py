@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from salons import services
 from salons.admin_login import ThrottledAdminAuthenticationForm
 from salons.backoffice.customer_admin import CustomerBackofficeMixin
+from salons.backoffice.settings_admin import SalonSettingsMixin
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
@@ -76,7 +77,7 @@ class MembershipInline(TenantInlineMixin, admin.TabularInline):
 
 
 @admin.register(Salon)
-class SalonAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class SalonAdmin(SalonSettingsMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Salon settings through ``salon_update`` (a new access token reactivates a flagged channel), members through
     the member services. Salons are deactivated (``is_active``), not deleted."""
 
