@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from salons import services
 from salons.admin_login import ThrottledAdminAuthenticationForm
+from salons.backoffice.branding import brand
 from salons.backoffice.customer_admin import CustomerBackofficeMixin
 from salons.backoffice.settings_admin import SalonSettingsMixin
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
@@ -19,6 +20,7 @@ from salons.tenancy.admin_time import render_in_zone
 
 # Admin logins are throttled per client IP and per username, like the API's token endpoint.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+brand(admin.site)
 
 
 @admin.register(User)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ai_conversations.models import ConversationState
 from messaging.models import Conversation, Message, MessageTemplate, TemplateStatus
+from salons.backoffice.dates import wall
 from salons.tenancy import salon_scope
 from salons.tenancy.admin_time import common_zone, render_in_zone
 
@@ -44,7 +45,7 @@ def _thread(selected) -> dict:
             rows = [
                 {
                     "message": m,
-                    "when": f"{m.created_at.astimezone(tz):%a %d %b %H:%M}",
+                    "when": wall(m.created_at, tz),
                     "text": m.preview or f"[{m.get_type_display()}]",
                 }
                 for m in reversed(list(recent))
@@ -55,9 +56,7 @@ def _thread(selected) -> dict:
     return {
         "messages": rows,
         "window": window.window_state if window is not None else "none",
-        "window_expires": (
-            f"{window.window_expires_at.astimezone(tz):%a %d %b %H:%M}" if window and window.window_expires_at else ""
-        ),
+        "window_expires": (wall(window.window_expires_at, tz) if window and window.window_expires_at else ""),
         "templates": [{"name": t.name, "language": t.language, "body": t.body_text} for t in preferred],
         "suggested": preferred[0].name if preferred else "",
     }
@@ -80,7 +79,9 @@ def inbox_view(model_admin, request):
         items.append(
             {
                 "conversation": conversation,
-                "when": f"{local:%H:%M}" if local.date() == now.astimezone(local.tzinfo).date() else f"{local:%d %b}",
+                "when": f"{local:%H:%M}"
+                if local.date() == now.astimezone(local.tzinfo).date()
+                else wall(local, fmt="d M"),
                 "url": f"{reverse('admin:ai_conversations_inbox')}?c={conversation.pk}",
             }
         )

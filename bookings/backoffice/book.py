@@ -19,6 +19,7 @@ from bookings.backoffice.slots import alternative_choices, parse_slot, slot_choi
 from bookings.errors import BookingConflict
 from bookings.models import BookingSource, Service, StaffMember, StaffService
 from config.api import DomainError
+from salons.backoffice.dates import wall
 from salons.models import Customer, Role
 from salons.tenancy import salon_scope
 
@@ -127,9 +128,7 @@ def _book(model_admin, request, salon):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             local = booking.starts_at.astimezone(salon.tz)
-            messages.success(
-                request, _("Booked %(code)s for %(when)s.") % {"code": booking.code, "when": f"{local:%a %d %b %H:%M}"}
-            )
+            messages.success(request, _("Booked %(code)s for %(when)s.") % {"code": booking.code, "when": wall(local)})
             day_url = reverse("admin:bookings_booking_day")
             return HttpResponseRedirect(f"{day_url}?salon={salon.pk}&date={local.date().isoformat()}")
     context = {

@@ -20,6 +20,7 @@ from bookings.backoffice.slots import alternative_choices, parse_slot, slot_choi
 from bookings.errors import BookingConflict
 from bookings.models import ACTIVE_STATUSES, BookingSource, BookingStatus, StaffMember
 from config.api import DomainError
+from salons.backoffice.dates import LONG_DAY, wall
 from salons.tenancy import salon_scope
 
 STATUS_ACTIONS = {
@@ -88,7 +89,7 @@ def _move(request, booking) -> dict:
         messages.warning(request, f"{exc.message} " + _("Free nearby: choose one below."))
         return {"alt": [slot_value(a["starts_at"], a["staff_id"]) for a in exc.alternatives]}
     local = moved.starts_at.astimezone(moved.salon.tz)
-    messages.success(request, _("Moved to %(when)s.") % {"when": f"{local:%a %d %b %H:%M}"})
+    messages.success(request, _("Moved to %(when)s.") % {"when": wall(local)})
     return {}
 
 
@@ -118,7 +119,7 @@ def page_context(request, booking) -> dict:
     local_start, local_end = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
     return {
         "bo_booking": booking,
-        "bo_when": f"{local_start:%A %d %B %Y, %H:%M}–{local_end:%H:%M}",
+        "bo_when": f"{wall(local_start, fmt=LONG_DAY)}, {local_start:%H:%M}–{local_end:%H:%M}",
         "bo_history": history,
         "bo_choices": choices,
         "bo_alternatives": alternatives,

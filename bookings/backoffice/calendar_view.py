@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bookings.backoffice.calendar import PX_PER_HOUR, build_grid
 from bookings.backoffice.common import chosen_salon, query_date, render_page
 from bookings.models import BookingStatus, StaffMember
+from salons.backoffice.dates import DAY, LONG_DAY, wall
 from salons.tenancy import salon_scope
 
 
@@ -38,7 +39,7 @@ def calendar_view(model_admin, request, mode: str = "day"):
         book_url=reverse("admin:bookings_booking_book"),
     )
     end = start + timedelta(days=length - 1)
-    title = f"{start:%A %d %B %Y}" if mode == "day" else f"{start:%d %b} – {end:%d %b %Y}"
+    title = wall(start, fmt=LONG_DAY) if mode == "day" else f"{wall(start, fmt='d M')} – {wall(end, fmt=DAY)}"
     base = {"salon": salon.pk, "view": mode, **({"staff": staff_ids[0]} if staff_ids else {})}
     context = {
         **model_admin.admin_site.each_context(request),

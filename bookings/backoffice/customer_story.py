@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bookings.availability import available_slots
 from bookings.models import Booking, BookingStatus, StaffService
+from salons.backoffice.dates import SHORT_YEAR, wall
 from salons.backoffice.panels import customer_panel
 
 SEARCH_DAYS = 30
@@ -66,7 +67,7 @@ def _row(booking, tz) -> dict:
     local = booking.starts_at.astimezone(tz)
     return {
         "booking": booking,
-        "when": f"{local:%a %d %b %Y %H:%M}",
+        "when": wall(local, fmt=SHORT_YEAR),
         "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
     }
 
@@ -87,7 +88,7 @@ def bookings_panel(request, customer) -> str:
             f"{reverse('admin:bookings_booking_book')}?salon={customer.salon_id}&customer={customer.pk}"
             f"&service={last.service_id}&staff={slot.staff_id}&date={local.date().isoformat()}&at={local:%H:%M}"
         )
-        again = {"service": last.service.name, "staff": slot.staff_id, "when": f"{local:%a %d %b %H:%M}"}
+        again = {"service": last.service.name, "staff": slot.staff_id, "when": wall(local)}
         again["staff_name"] = last.staff.name if slot.staff_id == last.staff_id else ""
     context = {
         "numbers": customer_numbers(customer),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from bookings.models import BookingEvent, BookingEventKind
+from salons.backoffice.dates import SHORT_YEAR, wall
 
 
 def _who(event: BookingEvent) -> str:
@@ -23,7 +24,7 @@ def _who(event: BookingEvent) -> str:
 def _at(value: str | None, tz: ZoneInfo) -> str:
     if not value:
         return "?"
-    return f"{datetime.fromisoformat(value).astimezone(tz):%a %d %b %H:%M}"
+    return wall(datetime.fromisoformat(value), tz)
 
 
 def describe(event: BookingEvent, tz: ZoneInfo, staff_names: dict[int, str]) -> str:
@@ -60,7 +61,4 @@ def describe(event: BookingEvent, tz: ZoneInfo, staff_names: dict[int, str]) -> 
 def booking_history(booking, tz: ZoneInfo, staff_names: dict[int, str]) -> list[dict]:
     """Every event of the booking, oldest first, as {"when", "text"} (one query, actors joined)."""
     events = BookingEvent.objects.filter(booking=booking).select_related("actor").order_by("created_at", "pk")
-    return [
-        {"when": f"{e.created_at.astimezone(tz):%a %d %b %Y %H:%M}", "text": describe(e, tz, staff_names)}
-        for e in events
-    ]
+    return [{"when": wall(e.created_at, tz, SHORT_YEAR), "text": describe(e, tz, staff_names)} for e in events]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bookings.availability import available_slots, distinct_start_times
 from bookings.models import Service, StaffMember
+from salons.backoffice.dates import wall
 from salons.models import Salon
 
 
@@ -56,7 +57,7 @@ def alternative_choices(salon: Salon, alternatives: list[dict], staff_names: dic
     return [
         (
             slot_value(a["starts_at"], a["staff_id"]),
-            f"{a['starts_at'].astimezone(tz):%a %d %b %H:%M} · {staff_names.get(a['staff_id'], '')}",
+            f"{wall(a['starts_at'], tz)} · {staff_names.get(a['staff_id'], '')}",
         )
         for a in alternatives
     ]

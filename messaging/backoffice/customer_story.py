@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from messaging.models import Conversation, Message
+from salons.backoffice.dates import wall
 from salons.backoffice.panels import customer_panel
 
 LAST_MESSAGES = 3
@@ -18,9 +19,7 @@ def conversation_panel(request, customer) -> str:
     if conversation is not None:
         rows = Message.objects.filter(conversation=conversation).order_by("-created_at", "-pk")[:LAST_MESSAGES]
         tz = customer.salon.tz
-        messages = [
-            {"message": m, "when": f"{m.created_at.astimezone(tz):%a %d %b %H:%M}"} for m in reversed(list(rows))
-        ]
+        messages = [{"message": m, "when": wall(m.created_at, tz)} for m in reversed(list(rows))]
     context = {
         "conversation": conversation,
         "messages": messages,

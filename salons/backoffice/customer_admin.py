@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
 
+from salons.backoffice.dates import DAY, wall
 from salons.backoffice.panels import render_customer_panels
 from salons.tenancy import salon_scope
 
@@ -14,7 +15,7 @@ def consent_state(customer) -> dict:
     tz = customer.salon.tz
 
     def day(value):
-        return f"{value.astimezone(tz):%d %b %Y}" if value else ""
+        return wall(value, tz, DAY) if value else ""
 
     if customer.marketing_consent_at and not customer.marketing_consent_withdrawn_at:
         consent = ("yes", day(customer.marketing_consent_at))

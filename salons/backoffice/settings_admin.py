@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from config.api import DomainError
 from salons import services
+from salons.backoffice.language import language_view
 from salons.models import Invitation, Membership, Role
 from salons.tenancy import salon_scope
 
@@ -75,7 +76,12 @@ class SalonSettingsMixin:
 
     def get_urls(self):
         invite = self.admin_site.admin_view(self.invite_view)
-        return [path("<path:object_id>/invite/", invite, name="salons_salon_invite"), *super().get_urls()]
+        language = self.admin_site.admin_view(language_view)
+        return [
+            path("language/", language, name="salons_salon_language"),
+            path("<path:object_id>/invite/", invite, name="salons_salon_invite"),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         salon = self.get_object(request, unquote(object_id)) if object_id else None
