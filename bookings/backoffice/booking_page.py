@@ -46,7 +46,7 @@ def act_view(model_admin, request, object_id):
         try:
             if action in STATUS_ACTIONS:
                 STATUS_ACTIONS[action][0](booking=booking, actor=request.user, source=BookingSource.ADMIN)
-                label = BookingStatus(STATUS_ACTIONS[action][1]).label
+                label = _(BookingStatus(STATUS_ACTIONS[action][1]).label)
                 messages.success(request, _("Booking %(code)s: %(status)s.") % {"code": booking.code, "status": label})
             elif action == "cancel":
                 reason = request.POST.get("reason", "").strip()
