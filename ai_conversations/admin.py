@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from ai_conversations import services
+from ai_conversations.backoffice.dashboard import assistant_cards
 from ai_conversations.backoffice.inbox import attention_badge, inbox_view
 from ai_conversations.models import (
     AIConversation,
@@ -25,6 +26,8 @@ from config.api import DomainError
 from salons.models import Role, Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+
+DASHBOARD_CARDS = [assistant_cards]  # registered on the morning dashboard on import
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from config.api import DomainError
 from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSerializer
 from messaging.backoffice.customer_story import conversation_panel
+from messaging.backoffice.dashboard import whatsapp_cards
 from messaging.backoffice.templates_admin import TemplateEditorMixin
 from messaging.models import Conversation, Message, MessageTemplate
 from messaging.services import template_create, template_delete, template_sync, template_update
@@ -20,7 +21,7 @@ from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
 from salons.tenancy.admin_services import fresh
 
 RECENT = timedelta(days=30)
-CUSTOMER_PANELS = [conversation_panel]  # registered on the customer page (salons.backoffice.panels) on import
+BACKOFFICE = [conversation_panel, whatsapp_cards]  # registered on the customer page and dashboard on import
 MESSAGE_FIELDS = ("created_at", "direction", "type", "status", "preview", "error_explanation", "cost")
 
 

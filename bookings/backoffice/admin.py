@@ -10,6 +10,7 @@ from bookings.backoffice.book import book_view
 from bookings.backoffice.booking_page import act_view, page_context
 from bookings.backoffice.calendar_view import calendar_view
 from bookings.backoffice.customer_story import bookings_panel
+from bookings.backoffice.dashboard import booking_cards
 
 
 class BookingBackofficeMixin:
@@ -33,4 +34,5 @@ class BookingBackofficeMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-__all__ = ["BookingBackofficeMixin", "bookings_panel"]  # bookings_panel: registered on the customer page on import
+# Registered on import: the customer page panel and the dashboard cards.
+__all__ = ["BookingBackofficeMixin", "booking_cards", "bookings_panel"]
