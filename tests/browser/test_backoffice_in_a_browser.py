@@ -98,3 +98,90 @@ def test_move_a_booking_by_its_page_then_cancel_it(admin_ui, studio):
     assert booking.status == BookingStatus.CANCELLED
     assert "Cancelled by Anna Weber" in admin_ui.find("#booking-history").text
     assert admin_ui.find("#booking-status").text == "Cancelled"
+
+
+def test_rebook_from_the_customer_page(admin_ui, studio):
+    salon, anna, lena = studio["salon"], studio["staff"][0], studio["customers"][0]
+    before = set(Booking.all_salons.filter(customer=lena).values_list("pk", flat=True))
+    admin_ui.log_in(studio["owner"].email, PASSWORD)
+    admin_ui.open(f"/admin/salons/customer/{lena.pk}/change/")
+    admin_ui.screenshot("customer_page")
+    assert "Haircut · Anna" in admin_ui.find("#book-again").text
+    admin_ui.click_and_wait(admin_ui.find("#book-again"))
+    assert Select(admin_ui.find("select[name=customer]")).first_selected_option.text.startswith("Lena Vogel")
+    assert admin_ui.find_all("input[name=slot]:checked"), "the next free slot is chosen"
+    admin_ui.click_and_wait(admin_ui.find("input[name=_book]"))
+    [new] = Booking.all_salons.filter(customer=lena).exclude(pk__in=before)
+    assert (new.service, new.staff) == (studio["cut"], anna)
+    assert new.starts_at > timezone.now()
+    del salon
+
+
+def test_reply_from_the_inbox(admin_ui, chat, assistant_salon, fake_graph):
+    from ai_conversations.playground import inline_tasks
+    from messaging.models import Direction, Message
+
+    customer = chat()
+    customer.say("Hi! Can I book a haircut tomorrow?")
+    customer.say("I want to talk to a human")
+    chat(phone="+4915100000077", name="Tom Becker").say("What are your prices?")
+    owner = MembershipFactory(salon=assistant_salon, role=Role.OWNER, user=UserFactory(full_name="Anna Weber")).user
+    admin_ui.log_in(owner.email, PASSWORD)
+    admin_ui.open("/admin/ai_conversations/aiconversation/inbox/")
+    first = admin_ui.find("#inbox-list li")
+    assert "Needs attention" in first.text
+    text = "Hi Maria, this is Anna from the salon. Tomorrow at 10:00 works!"
+    admin_ui.find("#inbox-reply textarea[name=text]").send_keys(text)
+    with inline_tasks():
+        admin_ui.click_and_wait(admin_ui.find("#inbox-reply button[type=submit]"))
+    assert "Sent." in admin_ui.messages()
+    assert text in admin_ui.find("#chat").text
+    admin_ui.screenshot("inbox")
+    message = Message.all_salons.get(direction=Direction.OUTBOUND, body__text__body=text)
+    assert message.wamid and any(s.wamid == message.wamid for s in fake_graph.sent)
+
+
+def test_edit_and_submit_a_template(admin_ui, fake_graph, monkeypatch):
+    from messaging.models import MessageTemplate, TemplateStatus
+    from messaging.tasks import template_push
+
+    monkeypatch.setattr(template_push, "apply_async", lambda kwargs, **_: template_push(**kwargs))
+    salon = SalonFactory(name="Studio Aurora")
+    fake_graph.register_salon(salon)
+    owner = MembershipFactory(salon=salon, role=Role.OWNER).user
+    template = MessageTemplate.all_salons.create(
+        salon=salon, name="visit_follow_up", language="en", category="UTILITY", status=TemplateStatus.REJECTED,
+        rejection_reason="The example does not match the body.",
+        components=[{"type": "BODY", "text": "Hi {{1}}!", "example": {"body_text": [["Maria"]]}}],
+    )  # fmt: skip
+    admin_ui.log_in(owner.email, PASSWORD)
+    admin_ui.open(f"/admin/messaging/messagetemplate/{template.pk}/change/")
+    assert "does not match" in admin_ui.find("#template-status").text
+    body = admin_ui.find("textarea[name=body]")
+    body.clear()
+    body.send_keys("Hi {{1}}, thanks for visiting us! How was your {{2}}?")
+    admin_ui.find("input[name=example_2]").send_keys("haircut")
+    admin_ui.find("input[name=footer]").send_keys("Studio Aurora")
+    assert admin_ui.find("#template-preview").text.startswith("Hi Maria, thanks for visiting us! How was your haircut?")
+    admin_ui.screenshot("template_editor")
+    admin_ui.click_and_wait(admin_ui.find("input[name=_continue]"))
+    template.refresh_from_db()
+    assert template.body_text == "Hi {{1}}, thanks for visiting us! How was your {{2}}?"
+    assert (template.status, template.rejection_reason) == (TemplateStatus.PENDING, "")
+    [at_meta] = [t for t in fake_graph.templates(salon.waba_id) if t["name"] == "visit_follow_up"]
+    assert at_meta["components"][0]["example"] == {"body_text": [["Maria", "haircut"]]}
+    assert "Pending" in admin_ui.find("#template-status").text
+
+
+def test_switch_the_ui_to_german_and_the_dashboard(admin_ui, studio):
+    admin_ui.log_in(studio["owner"].email, PASSWORD)
+    admin_ui.screenshot("dashboard")
+    assert admin_ui.find("#kpi-today .bo-kpi-value").text == "0"  # the studio's bookings are tomorrow
+    assert "/admin/bookings/booking/?" in admin_ui.find("#kpi-today").get_attribute("href")
+    Select(admin_ui.find("#language-switch select")).select_by_value("de")
+    admin_ui.wait_for(By.XPATH, "//a[text()='Kalender']")
+    assert "abmelden" in admin_ui.find("#user-tools").text.lower()  # Django's own strings, uppercased by CSS
+    admin_ui.open(f"/admin/bookings/booking/week/?date={studio['day'].isoformat()}")
+    assert "Abwesenheit" in admin_ui.find(".cal-legend").text
+    admin_ui.screenshot("calendar_week_de")
+    assert admin_ui.browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
