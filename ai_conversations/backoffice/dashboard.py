@@ -23,7 +23,7 @@ def assistant_cards(request, salon, now) -> list[Card]:
         .annotate(total=Sum("cost"))
         .order_by("cost_currency")
     )
-    amounts = ", ".join(f"{row['total'] or Decimal('0'):.2f} {row['cost_currency']}" for row in spend) or "0.00"
+    amounts = ", ".join(f"{row['total'] or Decimal('0'):.2f} {row['cost_currency']}" for row in spend) or "0.00 USD"
     return [
         Card(
             "handoffs",

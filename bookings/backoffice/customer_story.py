@@ -92,6 +92,7 @@ def bookings_panel(request, customer) -> str:
         again["staff_name"] = last.staff.name if slot.staff_id == last.staff_id else ""
     context = {
         "numbers": customer_numbers(customer),
+        "currency": customer.salon.currency,
         "upcoming": [_row(b, tz) for b in upcoming],
         "past": [_row(b, tz) for b in past],
         "again": again,

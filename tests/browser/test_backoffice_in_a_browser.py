@@ -183,5 +183,7 @@ def test_switch_the_ui_to_german_and_the_dashboard(admin_ui, studio):
     assert "abmelden" in admin_ui.find("#user-tools").text.lower()  # Django's own strings, uppercased by CSS
     admin_ui.open(f"/admin/bookings/booking/week/?date={studio['day'].isoformat()}")
     assert "Abwesenheit" in admin_ui.find(".cal-legend").text
+    styles = [b.get_attribute("style") for b in admin_ui.find_all(".cal-booking")]
+    assert styles and not any("," in style for style in styles), styles  # "256,0px" would stack them all at the top
     admin_ui.screenshot("calendar_week_de")
     assert admin_ui.browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
