@@ -97,3 +97,46 @@ def test_acting_on_another_salons_booking_is_a_404(world, action):
 def test_another_salons_booking_page_is_a_404(world):
     a = world.rows["a"]
     assert world.client.get(reverse("admin:bookings_booking_change", args=[a["booking"].pk])).status_code in (302, 404)
+
+
+def test_the_inbox_never_lists_or_opens_another_salons_conversation(world):
+    from ai_conversations.models import ConversationState
+    from ai_conversations.tests.factories import AIConversationFactory
+    from messaging.tests.factories import MessageFactory
+
+    a = world.rows["a"]
+    theirs = AIConversationFactory(salon=world.a, customer=a["customer"], state=ConversationState.HANDED_OFF)
+    MessageFactory(salon=world.a, conversation__customer=a["customer"], preview="Alpha secret message")
+    mine = AIConversationFactory(salon=world.b, customer=world.rows["b"]["customer"])
+    url = reverse("admin:ai_conversations_inbox")
+    for query in ({}, {"c": theirs.pk}):
+        response = world.client.get(url, query)
+        assert response.status_code == 200
+        assert [i["conversation"] for i in response.context["items"]] == [mine]
+        html = response.content.decode()
+        assert "Customer A" not in html and "Alpha secret message" not in html
+    before = support.db_snapshot(world.a)
+    reply = reverse("admin:ai_conversations_reply", args=[theirs.pk])
+    assert world.client.post(reply, {"text": "hi", "back": "inbox"}).status_code == 404
+    assert support.db_snapshot(world.a) == before
+
+
+def test_the_customer_page_and_book_again_stay_in_the_callers_salon(world):
+    a, b = world.rows["a"], world.rows["b"]
+    assert world.client.get(reverse("admin:salons_customer_change", args=[a["customer"].pk])).status_code in (302, 404)
+    html = world.client.get(reverse("admin:salons_customer_change", args=[b["customer"].pk])).content.decode()
+    assert a["booking"].code not in html and "Stylist A" not in html
+    # "Book again" prefilled with A's customer: the form does not offer or accept it.
+    response = world.client.get(reverse("admin:bookings_booking_book"), {"customer": a["customer"].pk})
+    assert response.context["form"].initial.get("customer") is None
+
+
+def test_the_dashboard_and_settings_pages_show_only_the_callers_salon(world):
+    from salons.models import Invitation
+
+    response = world.client.get(reverse("admin:index"))
+    assert [board["salon"] for board in response.context["boards"]] == [world.b]
+    assert "Alpha Victim" not in response.content.decode()
+    url = reverse("admin:salons_salon_invite", args=[world.a.pk])
+    assert world.client.post(url, {"email": "spy@b.test", "role": "owner"}).status_code == 404
+    assert not Invitation.all_salons.filter(salon=world.a).exists()
