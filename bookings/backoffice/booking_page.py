@@ -7,8 +7,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from bookings.errors import BookingConflict
 from bookings.models import ACTIVE_STATUSES, BookingSource, BookingStatus, StaffMember
 from config.api import DomainError
 from salons.backoffice.dates import LONG_DAY, wall
+from salons.backoffice.panels import row_to_change
 from salons.tenancy import salon_scope
 
 STATUS_ACTIONS = {
@@ -34,11 +33,7 @@ def act_view(model_admin, request, object_id):
     """POST one action on one booking of the user's salons (another salon's booking: 404)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    booking = model_admin.get_object(request, unquote(object_id))
-    if booking is None:
-        raise Http404
-    if not model_admin.has_change_permission(request, booking):
-        raise PermissionDenied
+    booking = row_to_change(model_admin, request, object_id)
     page = reverse("admin:bookings_booking_change", args=[booking.pk])
     action = request.POST.get("action", "")
     query = {}

@@ -2,7 +2,8 @@
 no-show rate; messaging: WhatsApp spend; the assistant: open handoffs and AI spend), shown per salon of the user on
 the admin index, each with a link to the rows it counts.
 
-A card source is ``callable(request, salon, now) -> list[Card]`` called inside the salon's scope.
+A card source (``dashboard_cards(order)``) is ``callable(request, salon, now) -> list[Card]``, called inside the
+salon's scope.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from salons.backoffice.panels import Registry
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import member_salon_ids
@@ -30,17 +32,8 @@ class Card:
 
 
 CardSource = Callable[[object, Salon, object], list[Card]]
-_sources: list[tuple[int, CardSource]] = []
-
-
-def dashboard_cards(order: int) -> Callable[[CardSource], CardSource]:
-    def register(source: CardSource) -> CardSource:
-        if all(existing is not source for _o, existing in _sources):
-            _sources.append((order, source))
-            _sources.sort(key=lambda item: item[0])
-        return source
-
-    return register
+dashboard_sources = Registry()
+dashboard_cards = dashboard_sources.register
 
 
 def boards(request, now=None) -> list[dict]:
@@ -52,6 +45,6 @@ def boards(request, now=None) -> list[dict]:
     result = []
     for salon in salons:
         with salon_scope(salon):
-            cards = [card for _order, source in _sources for card in source(request, salon, now)]
+            cards = [card for source in dashboard_sources for card in source(request, salon, now)]
         result.append({"salon": salon, "cards": cards})
     return result

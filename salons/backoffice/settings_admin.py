@@ -12,8 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from config.api import DomainError
 from salons import services
 from salons.backoffice.language import language_view
+from salons.backoffice.panels import row_to_change
 from salons.models import Invitation, Membership, Role
 from salons.tenancy import salon_scope
 
@@ -104,11 +104,7 @@ class SalonSettingsMixin:
     def invite_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        salon = self.get_object(request, unquote(object_id))
-        if salon is None:
-            raise Http404
-        if not self._is_owner(request, salon):
-            raise PermissionDenied
+        salon = row_to_change(self, request, object_id, may=lambda row: self._is_owner(request, row))
         form = InviteForm(request.POST)
         page = reverse("admin:salons_salon_change", args=[salon.pk])
         if not form.is_valid():
