@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from bookings import services
 from bookings.backoffice.admin import BookingBackofficeMixin
+from bookings.backoffice.book import CustomerChoice
 from bookings.errors import BookingConflict
 from bookings.models import (
     Booking,
@@ -125,6 +126,7 @@ class BookingAddForm(forms.ModelForm):
     class Meta:
         model = Booking
         fields = ["customer", "service", "staff", "starts_at", "notes"]
+        field_classes = {"customer": CustomerChoice}  # "Lena Vogel · +49…": two customers of one name told apart
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -244,3 +244,9 @@ def test_the_customer_page_tells_the_customers_story_and_books_again(client, sal
     assert listing.status_code == 200 and len(listing.context["cl"].result_list) == 4
     again = page.context["bo_panels"]
     assert "Book again: Haircut · Anna" in "".join(again)
+
+
+def test_the_plain_add_form_tells_two_customers_of_one_name_apart(client, salon, setup):
+    CustomerFactory(salon=salon, name="Lena Vogel", phone="+4915100000002")
+    html = client.get(reverse("admin:bookings_booking_add")).content.decode()
+    assert "Lena Vogel · +4915100000001" in html and "Lena Vogel · +4915100000002" in html
