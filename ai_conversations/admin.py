@@ -10,8 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from ai_conversations import sandbox, services
+from ai_conversations.backoffice.dashboard import assistant_cards
+from ai_conversations.backoffice.inbox import attention_badge, inbox_view
 from ai_conversations.models import (
     AIConversation,
     AIMessage,
@@ -26,6 +29,8 @@ from salons.tenancy.admin import ReadOnlyTenantAdmin, TenantAdminMixin, TenantIn
 # What the Try page accepts: a WhatsApp text's length, and a reply id or title as the dialog writes them.
 TRY_TEXT_MAX = 4096
 TRY_REPLY_ID_MAX = 200
+
+DASHBOARD_CARDS = [assistant_cards]  # registered on the morning dashboard on import
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -124,9 +129,10 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     records_kept = True  # see TenantAdminMixin.records_kept
 
-    @admin.display(description="Needs attention", boolean=True)
+    @admin.display(description=gettext_lazy("Needs attention"))
     def attention(self, obj):
-        return obj.needs_attention
+        # A red "Needs attention" badge, not a green tick (which reads as "all good").
+        return attention_badge(obj)
 
     @admin.display(description="Cost", ordering="cost_total")
     def cost_display(self, obj):
@@ -151,6 +157,7 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         extra = [
             path("try/", self.admin_site.admin_view(self.try_view), name="ai_conversations_try"),
+            path("inbox/", self.admin_site.admin_view(lambda r: inbox_view(self, r)), name="ai_conversations_inbox"),
             path("<int:pk>/reply/", self.admin_site.admin_view(self.reply_view), name="ai_conversations_reply"),
             path("<int:pk>/resume/", self.admin_site.admin_view(self.resume_view), name="ai_conversations_resume"),
         ]
@@ -183,6 +190,8 @@ class AIConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
         conversation = self._conversation_for_change(request, pk)
         form = StaffReplyForm(request.POST)
         url = reverse("admin:ai_conversations_aiconversation_change", args=[pk])
+        if request.POST.get("back") == "inbox":
+            url = f"{reverse('admin:ai_conversations_inbox')}?c={pk}"
         if not form.is_valid() or not (form.cleaned_data["text"] or form.cleaned_data["template_name"]):
             self.message_user(request, "Write a message or choose a template.", messages.ERROR)
             return HttpResponseRedirect(url)

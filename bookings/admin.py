@@ -6,21 +6,16 @@ confirm, complete, mark no-show or cancel through their services; the change for
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 
-from bookings import selectors, services
+from bookings import services
+from bookings.backoffice.admin import BookingBackofficeMixin
+from bookings.backoffice.book import CustomerChoice
 from bookings.errors import BookingConflict
 from bookings.models import (
     Booking,
-    BookingEvent,
     BookingSource,
     Reminder,
     Service,
@@ -30,11 +25,9 @@ from bookings.models import (
     WorkingHours,
 )
 from config.api import DomainError
-from salons.models import Salon
 from salons.tenancy import salon_scope
-from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, member_salon_ids
+from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
 from salons.tenancy.admin_services import changed_values, fresh, live_forms, row_service_hooks
-from salons.tenancy.admin_time import render_in_zone
 
 
 @admin.register(Service)
@@ -115,16 +108,6 @@ class TimeOffAdmin(TenantAdminMixin, admin.ModelAdmin):
     )
 
 
-class BookingEventInline(TenantInlineMixin, admin.TabularInline):
-    model = BookingEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["created_at", "kind", "actor", "actor_label", "source", "note", "before", "after"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class ReminderInline(TenantInlineMixin, admin.TabularInline):
     model = Reminder
     extra = 0
@@ -141,6 +124,7 @@ class BookingAddForm(forms.ModelForm):
     class Meta:
         model = Booking
         fields = ["customer", "service", "staff", "starts_at", "notes"]
+        field_classes = {"customer": CustomerChoice}  # "Lena Vogel · +49…": two customers of one name told apart
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,14 +161,14 @@ class BookingAddForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
+class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ["code", "starts_at", "customer", "service", "staff", "status", "source", "price", "salon"]
     list_filter = ["salon", "status", "source", "staff", "service"]
     search_fields = ["code", "customer__phone", "customer__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["customer", "service", "staff", "salon"]
     ordering = ["-starts_at"]
-    inlines = [BookingEventInline, ReminderInline]
+    inlines = [ReminderInline]  # the history is shown in words (bookings/backoffice/history.py)
     actions = ["confirm_selected", "complete_selected", "no_show_selected", "cancel_selected"]
     readonly_fields = [
         "code",
@@ -218,7 +202,7 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["customer", "service", "staff", "starts_at", "notes"]
-        return [*self.readonly_fields[:5], "ends_at", "status", "notes", *self.readonly_fields[6:]]
+        return [*self.readonly_fields[:7], "notes", *self.readonly_fields[7:]]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []
@@ -276,62 +260,7 @@ class BookingAdmin(TenantAdminMixin, admin.ModelAdmin):
             ),
         )
 
-    # --- the day view --------------------------------------------------------------------------------------
-    def get_urls(self):
-        day = path("day/", self.admin_site.admin_view(self.day_view), name="bookings_booking_day")
-        return [day, *super().get_urls()]
-
+    # --- the calendar and the booking page's actions: bookings/backoffice -------------------------------------
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "day_view_url": reverse("admin:bookings_booking_day")}
         return super().changelist_view(request, extra_context)
-
-    def day_view(self, request):
-        """Each staff member's bookings on one local day of one of the user's salons."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        salons = Salon.objects.filter(is_active=True).order_by("name")
-        if not request.user.is_superuser:
-            salons = salons.filter(pk__in=member_salon_ids(request))
-        salons = list(salons)
-        if not salons:
-            raise PermissionDenied
-        wanted = request.GET.get("salon")
-        salon = next((s for s in salons if str(s.pk) == wanted), None) if wanted else salons[0]
-        if salon is None:
-            raise Http404("No such salon.")
-        try:
-            day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else None
-        except ValueError:
-            day = None
-        day = day or timezone.now().astimezone(salon.tz).date()
-
-        with salon_scope(salon):
-            staff = list(StaffMember.objects.filter(is_active=True).order_by("name"))
-            bookings = list(selectors.bookings_on_day(salon=salon, day=day))
-        columns = {member.pk: {"staff": member, "bookings": []} for member in staff}
-        tz = salon.tz
-        for booking in bookings:
-            column = columns.setdefault(booking.staff_id, {"staff": booking.staff, "bookings": []})
-            column["bookings"].append(
-                {
-                    "booking": booking,
-                    # Formatted here: template date filters would convert back to the server's zone.
-                    "when": f"{booking.starts_at.astimezone(tz):%H:%M}–{booking.ends_at.astimezone(tz):%H:%M}",
-                    "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
-                }
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Day view · {salon.name} · {day:%A %d %B %Y}",
-            "salon": salon,
-            "salons": salons,
-            "day": day,
-            "previous_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "columns": list(columns.values()),
-            "timezone": salon.timezone,
-        }
-        return render_in_zone(
-            request, salon.tz, lambda: TemplateResponse(request, "admin/bookings/day_view.html", context)
-        )

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "salons.backoffice.language.AdminLanguageMiddleware",  # the admin in the person's or salons' language
     "salons.tenancy.admin.AdminDatabaseScopeMiddleware",  # the admin's row-level-security scope
     "django.contrib.messages.middleware.MessageMiddleware",
     "salons.tenancy.admin_time.AdminTimeZoneMiddleware",  # admin pages on the salon's wall clock

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from config.api import DomainError
 from messaging.api import TemplateCreateInputSerializer, TemplateUpdateInputSerializer
+from messaging.backoffice.customer_story import conversation_panel
+from messaging.backoffice.dashboard import whatsapp_cards
+from messaging.backoffice.templates_admin import TemplateEditorMixin
 from messaging.models import Conversation, Message, MessageTemplate
 from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
@@ -17,6 +20,7 @@ from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
 from salons.tenancy.admin_services import fresh
 
 RECENT = timedelta(days=30)
+BACKOFFICE = [conversation_panel, whatsapp_cards]  # registered on the customer page and dashboard on import
 MESSAGE_FIELDS = ("created_at", "direction", "type", "status", "preview", "error_explanation", "cost")
 
 
@@ -120,7 +124,7 @@ def _validated(serializer_class, data: dict) -> dict:
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
+class MessageTemplateAdmin(TemplateEditorMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ("name", "language", "category", "status", "rejection_reason", "last_synced_at")
     list_filter = ("status", "category", "language")
     search_fields = ("name",)

@@ -9,6 +9,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from salons import services
 from salons.admin_login import ThrottledAdminAuthenticationForm
+from salons.backoffice.branding import brand
+from salons.backoffice.customer_admin import CustomerBackofficeMixin
+from salons.backoffice.settings_admin import SalonSettingsMixin
 from salons.models import ApiKey, Customer, Invitation, Membership, Role, Salon, User
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin, _scope_model_queryset, member_salon_ids
@@ -17,6 +20,7 @@ from salons.tenancy.admin_time import render_in_zone
 
 # Admin logins are throttled per client IP and per username, like the API's token endpoint.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+brand(admin.site)
 
 
 @admin.register(User)
@@ -75,7 +79,7 @@ class MembershipInline(TenantInlineMixin, admin.TabularInline):
 
 
 @admin.register(Salon)
-class SalonAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class SalonAdmin(SalonSettingsMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Salon settings through ``salon_update`` (a new access token reactivates a flagged channel), members through
     the member services. Salons are deactivated (``is_active``), not deleted."""
 
@@ -272,7 +276,7 @@ class InvitationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(TenantAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(CustomerBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "username", "salon", "language", "opted_out_at", "created_at"]
     list_filter = ["salon", "language"]
     search_fields = ["name", "phone", "wa_id", "bsuid", "username"]

@@ -9,8 +9,6 @@ is not a salon's are listed in ``NOT_SALON_DATA`` with the reason.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -238,7 +236,8 @@ def test_a_new_access_token_reactivates_a_flagged_channel(salon, owner):
 
 
 def _template_data(template, **changes) -> dict:
-    return {"category": template.category, "components": json.dumps(template.components), **changes}
+    """What the template editor posts (messaging/backoffice/template_editor.py): the body and an example each."""
+    return {"category": template.category, "body": template.body_text, **changes}
 
 
 @pytest.mark.django_db
@@ -250,12 +249,17 @@ def test_a_template_edit_goes_back_to_review_and_is_submitted_to_whatsapp(
     url = reverse("admin:messaging_messagetemplate_change", args=[template.pk])
     components = [{"type": "BODY", "text": "Hello {{1}}, see you at {{2}}.", "example": {"body_text": [["A", "B"]]}}]
 
-    no_body = _template_data(template, components=json.dumps([{"type": "HEADER", "format": "TEXT", "text": "x"}]))
+    no_body = _template_data(template, body="")
     response = client.post(url, no_body)
-    assert response.status_code == 200 and "BODY" in _errors(response)
+    assert response.status_code == 200 and "required" in _errors(response)
+    no_example = _template_data(template, body="Hello {{1}}, see you at {{2}}.", example_1="A")
+    response = client.post(url, no_example)
+    assert response.status_code == 200 and "example for each placeholder" in _errors(response)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(url, _template_data(template, components=json.dumps(components)))
+        response = client.post(
+            url, _template_data(template, body="Hello {{1}}, see you at {{2}}.", example_1="A", example_2="B")
+        )
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.status == "PENDING" and template.components == components

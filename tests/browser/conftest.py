@@ -1,10 +1,12 @@
 """Real-browser fixtures: Debian's chromium driven by chromedriver through Selenium, against pytest-django's
 ``live_server`` (a transactional database). Missing chromium/chromedriver skips locally and fails in CI
-(``tests.tools.require_tool``). Screenshots of the pages a test visits go to ``.data/screenshots/`` (gitignored)."""
+(``tests.tools.require_tool``). Screenshots of the pages a test visits go to ``.data/screenshots/`` (gitignored)
+or to ``$CHAIRSIDE_SCREENSHOTS``."""
 
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.tools import require_tool
 
-SCREENSHOTS = Path(settings.BASE_DIR) / ".data" / "screenshots"
+# CHAIRSIDE_SCREENSHOTS moves them (e.g. bench/out/screenshots/, also gitignored).
+SCREENSHOTS = Path(os.environ.get("CHAIRSIDE_SCREENSHOTS") or Path(settings.BASE_DIR) / ".data" / "screenshots")
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

@@ -1,0 +1,1 @@
+"""The back office of the assistant: the inbox (handed-off conversations first, a chat thread, the reply box)."""
