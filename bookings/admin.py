@@ -37,13 +37,7 @@ class ServiceAdmin(TenantAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "category"]
     readonly_fields = ["currency", "created_at", "updated_at"]
 
-    service_save, service_delete = row_service_hooks(
-        "service",
-        create=services.service_create,
-        update=services.service_update,
-        delete=services.service_delete,
-        fields={f.name for f in Service._meta.fields},
-    )
+    service_save, service_delete = row_service_hooks(services, "service", fields={f.name for f in Service._meta.fields})
 
 
 class StaffServiceInline(TenantInlineMixin, admin.TabularInline):
@@ -100,11 +94,7 @@ class TimeOffAdmin(TenantAdminMixin, admin.ModelAdmin):
     admin_write_role = "manager"
 
     service_save, service_delete = row_service_hooks(
-        "time_off",
-        create=services.time_off_create,
-        update=services.time_off_update,
-        delete=services.time_off_delete,
-        fields={"staff", "starts_at", "ends_at", "reason"},
+        services, "time_off", fields={"staff", "starts_at", "ends_at", "reason"}
     )
 
 

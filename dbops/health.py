@@ -124,15 +124,19 @@ def table_sizes(cursor, *, limit: int) -> list[dict[str, Any]]:
     )
 
 
+# Every index with its table, size and scan count (index_sizes and unused_indexes narrow it down).
+_INDEXES = f"""
+    SELECT s.indexrelid, s.relname AS "table", s.indexrelname AS index,
+           {_size("pg_relation_size", "s.indexrelid")} AS bytes, s.idx_scan AS scans
+    FROM pg_stat_user_indexes s
+"""  # noqa: S608 (only this module's fragments are formatted in)
+
+
 def index_sizes(cursor, *, limit: int) -> list[dict[str, Any]]:
     return _rows(
         cursor,
         f"""
-        SELECT * FROM (
-          SELECT s.relname AS "table", s.indexrelname AS index,
-                 {_size("pg_relation_size", "s.indexrelid")} AS bytes, s.idx_scan AS scans
-          FROM pg_stat_user_indexes s
-        ) t
+        SELECT t."table", t.index, t.bytes, t.scans FROM ({_INDEXES}) t
         ORDER BY bytes DESC NULLS LAST
         LIMIT %s
         """,  # noqa: S608
@@ -145,14 +149,10 @@ def unused_indexes(cursor) -> list[dict[str, Any]]:
     return _rows(
         cursor,
         f"""
-        SELECT * FROM (
-          SELECT s.relname AS "table", s.indexrelname AS index,
-                 {_size("pg_relation_size", "s.indexrelid")} AS bytes, s.idx_scan AS scans
-          FROM pg_stat_user_indexes s
-          JOIN pg_index i ON i.indexrelid = s.indexrelid
-          WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary
-            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = s.indexrelid)
-        ) t
+        SELECT t."table", t.index, t.bytes, t.scans FROM ({_INDEXES}) t
+        JOIN pg_index i ON i.indexrelid = t.indexrelid
+        WHERE t.scans = 0 AND NOT i.indisunique AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = t.indexrelid)
         ORDER BY bytes DESC NULLS LAST, "table", index
         """,  # noqa: S608
     )

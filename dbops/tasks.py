@@ -16,12 +16,17 @@ from dbops.services import backup_and_prune
 logger = logging.getLogger("chairside.dbops")
 
 
-@shared_task(
-    name="dbops.tasks.backup_daily",
-    ignore_result=True,
-    soft_time_limit=settings.BACKUP_TASK_TIME_LIMIT,
-    time_limit=settings.BACKUP_TASK_TIME_LIMIT + 300,
-)
+def _backup_task(name: str):
+    """A periodic backup job: no result kept, stopped softly at BACKUP_TASK_TIME_LIMIT and for good 5 minutes later."""
+    return shared_task(
+        name=name,
+        ignore_result=True,
+        soft_time_limit=settings.BACKUP_TASK_TIME_LIMIT,
+        time_limit=settings.BACKUP_TASK_TIME_LIMIT + 300,
+    )
+
+
+@_backup_task("dbops.tasks.backup_daily")
 def backup_daily() -> str:
     run = backup_and_prune()
     manifest = run.backup.manifest
@@ -37,12 +42,7 @@ def backup_daily() -> str:
     return str(run.backup.path)
 
 
-@shared_task(
-    name="dbops.tasks.restore_drill_weekly",
-    ignore_result=True,
-    soft_time_limit=settings.BACKUP_TASK_TIME_LIMIT,
-    time_limit=settings.BACKUP_TASK_TIME_LIMIT + 300,
-)
+@_backup_task("dbops.tasks.restore_drill_weekly")
 def restore_drill_weekly() -> str:
     result = restore_drill(
         dsn=admin_dsn(),

@@ -284,9 +284,5 @@ class CustomerAdmin(CustomerBackofficeMixin, TenantAdminMixin, admin.ModelAdmin)
     date_hierarchy = "created_at"
 
     service_save, service_delete = row_service_hooks(
-        "customer",
-        create=services.customer_create,
-        update=services.customer_update,
-        delete=services.customer_delete,
-        fields={f.name for f in Customer._meta.fields},
+        services, "customer", fields={f.name for f in Customer._meta.fields}
     )

@@ -1,8 +1,4 @@
-"""REST API of bookings under /api/v1/salons/<salon_id>/: availability and bookings.
-
-Thin: input serializers validate shapes, services do the work, output serializers read prefetched rows so that
-every list costs a constant number of queries.
-"""
+"""REST API of bookings under /api/v1/salons/<salon_id>/: availability and bookings."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""REST API of the salon's catalog under /api/v1/salons/<salon_id>/: services, staff and time off.
-
-Thin: input serializers validate shapes, services do the work, output serializers read prefetched rows so that
-every list costs a constant number of queries.
-"""
+"""REST API of the salon's catalog under /api/v1/salons/<salon_id>/: services, staff and time off."""
 
 from __future__ import annotations
 

@@ -30,14 +30,13 @@ def url(name, salon, **kwargs):
     return reverse(name, kwargs={"salon_id": salon.pk, **kwargs})
 
 
+def booking_body(customer, service, staff, starts_at) -> dict:
+    return {"customer": customer.pk, "service": service.pk, "staff": staff.pk, "starts_at": starts_at.isoformat()}
+
+
 def test_create_answers_201_with_the_booking_and_local_time(owner_client, salon, owner, catalog):
     service, staff, customer = catalog
-    body = {
-        "customer": customer.pk,
-        "service": service.pk,
-        "staff": staff.pk,
-        "starts_at": local(salon, 2, 10).isoformat(),
-    }
+    body = booking_body(customer, service, staff, local(salon, 2, 10))
     response = owner_client.post(url("booking-list", salon), body, format="json")
     assert response.status_code == 201, response.content
     data = response.json()
@@ -60,12 +59,7 @@ def test_a_time_without_offset_is_the_salons_wall_clock(owner_client, salon, cat
 def test_second_booking_for_same_slot_gets_409_and_alternatives(owner_client, salon, catalog):
     service, staff, customer = catalog
     booking_for(salon, service=service, staff=staff, starts_at=local(salon, 2, 10))
-    body = {
-        "customer": customer.pk,
-        "service": service.pk,
-        "staff": staff.pk,
-        "starts_at": local(salon, 2, 10).isoformat(),
-    }
+    body = booking_body(customer, service, staff, local(salon, 2, 10))
     response = owner_client.post(url("booking-list", salon), body, format="json")
     assert response.status_code == 409
     data = response.json()

@@ -20,6 +20,14 @@ def book(shop, haircut, anna, customer, starts_at, now=NOW):
     )
 
 
+def book_in_a_new_salon(salon, *, starts_at, now, hours=((time(9), time(17)),)):
+    """A booking in ``salon`` with a service, a staff member working ``hours`` and a customer of its own."""
+    service = ServiceFactory(salon=salon)
+    staff = staff_with_hours(salon, [service], hours=list(hours))
+    customer = CustomerFactory(salon=salon)
+    return book(salon, service, staff, customer, starts_at, now=now)
+
+
 def reminder_messages():
     from messaging.models import Message
 
@@ -115,18 +123,7 @@ def test_a_short_notice_booking_gets_one_reminder_if_there_is_still_time(
 
 def test_no_reminder_when_the_appointment_is_minutes_away(client_of_shop, booking_templates):
     salon = SalonFactory(min_notice_minutes=0, reminder_offsets_minutes=[1440, 120])
-    service = ServiceFactory(salon=salon)
-    staff = staff_with_hours(salon, [service], hours=[(time(0), time(23))])
-    now = at(3, 9, 50)
-    booking = booking_create(
-        salon=salon,
-        customer=CustomerFactory(salon=salon),
-        service=service,
-        staff=staff,
-        starts_at=at(3, 10),
-        source="api",
-        now=now,
-    )
+    booking = book_in_a_new_salon(salon, starts_at=at(3, 10), now=at(3, 9, 50), hours=[(time(0), time(23))])
     assert not Reminder.all_salons.filter(booking=booking).exists()
 
 
@@ -174,17 +171,7 @@ def test_reminders_of_every_salon_are_sent_each_inside_its_own_scope(
     from messaging.models import Message
 
     other = SalonFactory(reminder_offsets_minutes=[60])
-    other_service = ServiceFactory(salon=other)
-    other_staff = staff_with_hours(other, [other_service])
-    other_booking = booking_create(
-        salon=other,
-        customer=CustomerFactory(salon=other),
-        service=other_service,
-        staff=other_staff,
-        starts_at=at(3, 10),
-        source="admin",
-        now=NOW,
-    )
+    other_booking = book_in_a_new_salon(other, starts_at=at(3, 10), now=NOW)
     book(shop, haircut, anna, client_of_shop, at(3, 10))
     result = reminders_send_due(now=at(3, 9, 30))
     # Here the 24 h and 2 h reminders are both overdue: only the 2 h one goes out. The other salon has no

@@ -117,8 +117,21 @@ def _free_form_checks(customer: Customer, *, bypass_opt_out: bool) -> Conversati
     return conversation
 
 
-def _reply_wamid(reply_to: Message | None) -> str | None:
-    return reply_to.wamid if reply_to is not None else None
+def _create_free_form(
+    customer: Customer, conversation: Conversation, type_: str, content: dict, *, preview: str, reply_to: Message | None
+) -> Message:
+    """The outbox row of a free-form message (a service conversation, inside the window)."""
+    reply_wamid = reply_to.wamid if reply_to is not None else None
+    body = payloads.envelope(_recipient(customer), type_, content, reply_wamid)
+    return _create_outbound(
+        customer=customer,
+        conversation=conversation,
+        type_=type_,
+        body=body,
+        preview=preview,
+        reply_to=reply_to,
+        category_hint="service",
+    )
 
 
 @transaction.atomic
@@ -151,16 +164,7 @@ def message_send_text(
             return message_send_template(
                 salon=salon, customer=customer, template_name=fallback_template, body_parameters=fallback_parameters
             )
-        body = payloads.envelope(_recipient(customer), "text", content, _reply_wamid(reply_to))
-        return _create_outbound(
-            customer=customer,
-            conversation=conversation,
-            type_=MessageType.TEXT,
-            body=body,
-            preview=text,
-            reply_to=reply_to,
-            category_hint="service",
-        )
+        return _create_free_form(customer, conversation, MessageType.TEXT, content, preview=text, reply_to=reply_to)
 
 
 @transaction.atomic
@@ -175,15 +179,9 @@ def message_send_interactive(
         except payloads.PayloadError as exc:
             raise InvalidMessage(str(exc), field=exc.field) from exc
         conversation = _free_form_checks(customer, bypass_opt_out=False)
-        body = payloads.envelope(_recipient(customer), "interactive", content, _reply_wamid(reply_to))
-        return _create_outbound(
-            customer=customer,
-            conversation=conversation,
-            type_=MessageType.INTERACTIVE,
-            body=body,
-            preview=(content.get("body") or {}).get("text", ""),
-            reply_to=reply_to,
-            category_hint="service",
+        preview = (content.get("body") or {}).get("text", "")
+        return _create_free_form(
+            customer, conversation, MessageType.INTERACTIVE, content, preview=preview, reply_to=reply_to
         )
 
 

@@ -105,6 +105,10 @@ class MySalonsView(GenericAPIView):
 # --- the salon itself ------------------------------------------------------------------------------------------
 
 
+# Who and where the salon is: read and written by the salon settings.
+SALON_PROFILE_FIELDS = ("name", "slug", "timezone", "currency", "language", "address")
+
+
 class SalonOutputSerializer(serializers.ModelSerializer):
     has_access_token = serializers.SerializerMethodField()
 
@@ -112,12 +116,7 @@ class SalonOutputSerializer(serializers.ModelSerializer):
         model = Salon
         fields = [
             "id",
-            "name",
-            "slug",
-            "timezone",
-            "currency",
-            "language",
-            "address",
+            *SALON_PROFILE_FIELDS,
             "is_active",
             *services.BOOKING_RULE_FIELDS,
             "phone_number_id",
@@ -143,12 +142,7 @@ class SalonUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Salon
         fields = [
-            "name",
-            "slug",
-            "timezone",
-            "currency",
-            "language",
-            "address",
+            *SALON_PROFILE_FIELDS,
             *services.BOOKING_RULE_FIELDS,
             "phone_number_id",
             "waba_id",

@@ -28,24 +28,23 @@ class CustomerFilter(django_filters.FilterSet):
         return selectors.customer_search(queryset, value)
 
 
+# What a client may write about a customer (everything it reads but the id and the timestamps).
+EDITABLE_FIELDS = (
+    "phone",
+    "wa_id",
+    "name",
+    "language",
+    "marketing_consent_at",
+    "marketing_consent_withdrawn_at",
+    "opted_out_at",
+    "notes",
+)
+
+
 class CustomerOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
-        fields = [
-            "id",
-            "phone",
-            "wa_id",
-            "bsuid",
-            "username",
-            "name",
-            "language",
-            "marketing_consent_at",
-            "marketing_consent_withdrawn_at",
-            "opted_out_at",
-            "notes",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *EDITABLE_FIELDS, "bsuid", "username", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -54,16 +53,7 @@ class CustomerInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "phone",
-            "wa_id",
-            "name",
-            "language",
-            "marketing_consent_at",
-            "marketing_consent_withdrawn_at",
-            "opted_out_at",
-            "notes",
-        ]
+        fields = list(EDITABLE_FIELDS)
         # A customer staff add is reached by phone; WhatsApp users known only by BSUID come in by webhook.
         extra_kwargs = {"phone": {"required": True, "allow_blank": False}}
 

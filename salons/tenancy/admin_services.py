@@ -80,9 +80,11 @@ def changed_values(form: forms.ModelForm, names=None) -> dict:
     return {name: form.cleaned_data[name] for name in fields}
 
 
-def row_service_hooks(name: str, *, create, update, delete, fields=None) -> tuple:
-    """``service_save`` and ``service_delete`` for a model with the usual three services: ``create(salon=, **data)``,
-    ``update(<name>=row, data=)`` and ``delete(<name>=row)``; ``fields`` limits what the form may change."""
+def row_service_hooks(services, name: str, *, fields=None) -> tuple:
+    """``service_save`` and ``service_delete`` for a model with the usual three services in module ``services``:
+    ``<name>_create(salon=, **data)``, ``<name>_update(<name>=row, data=)`` and ``<name>_delete(<name>=row)``;
+    ``fields`` limits what the form may change."""
+    create, update, delete = (getattr(services, f"{name}_{verb}") for verb in ("create", "update", "delete"))
 
     def service_save(self, request, obj, form, formsets, change):
         data = changed_values(form, fields)

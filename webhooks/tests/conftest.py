@@ -80,6 +80,12 @@ def _app_secrets(settings):
 
 
 @pytest.fixture
+def no_assistant(monkeypatch):
+    """No reply is enqueued for inbound messages (the assistant is tested in ai_conversations)."""
+    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda *, salon, message: None)
+
+
+@pytest.fixture
 def fixture_salon(db):
     """The salon the fixture bodies are addressed to."""
     return SalonFactory(phone_number_id=PHONE_NUMBER_ID, waba_id=WABA_ID)

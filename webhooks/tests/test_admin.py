@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def processed_event(post_signed, fixture_salon, monkeypatch):
-    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
+def processed_event(post_signed, fixture_salon, no_assistant):
     assert post_signed(fixture_body("inbound_text_non_ascii.body")).status_code == 200
     events_drain()
     return WebhookEvent.objects.get()

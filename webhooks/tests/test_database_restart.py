@@ -37,14 +37,9 @@ from webhooks.tests.conftest import (
     wsgi_post,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_assistant")]
 
 DBNAME = "chairside_restart_test"
-
-
-@pytest.fixture(autouse=True)
-def _no_assistant(monkeypatch):
-    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
 
 
 @pytest.fixture

@@ -30,12 +30,7 @@ from webhooks.tests.conftest import (
     text_message,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_assistant(monkeypatch):
-    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda *, salon, message: None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_assistant")]
 
 
 def deliver(post_signed, payload: dict) -> WebhookEvent:

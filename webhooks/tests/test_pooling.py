@@ -11,12 +11,7 @@ from webhooks import relay
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_assistant(monkeypatch):
-    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_assistant")]
 
 
 def _other_client(bouncer, dbname: str, user: str) -> tuple[int, str, str]:

@@ -16,12 +16,7 @@ from webhooks.processor import event_process
 from webhooks.relay import events_claim, events_drain
 from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_assistant(monkeypatch):
-    monkeypatch.setattr("ai_conversations.services.assistant_enqueue_reply", lambda **kwargs: None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_assistant")]
 
 
 def receive(post_signed, count: int, prefix: str = "wamid.R") -> list[str]:
