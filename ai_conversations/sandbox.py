@@ -88,7 +88,7 @@ def sandbox_send(*, salon: Salon, user: User, text: str = "", reply_id: str = ""
     real message (a STOP/START keyword is answered by messaging, not the assistant, there as here)."""
     wa_id = sandbox_wa_id(user_id=user.pk)
     name = sandbox_name(user)
-    sandbox_conversation_for(wa_id=wa_id, name=name)
+    sandbox_conversation_for(salon=salon, wa_id=wa_id, name=name)
     if reply_id:
         message = tap_message(wa_id=wa_id, reply_id=reply_id, title=reply_title)
     else:

@@ -23,6 +23,10 @@ logger = logging.getLogger("chairside.messaging")
 
 _BSUID = re.compile(BSUID_PATTERN)
 _WA_ID = re.compile(r"[1-9][0-9]{5,14}")
+# The admin's "Try your assistant" customers (messaging.sandbox): no country code starts with 0, so no real WhatsApp
+# user has such an id; accepted as a sender so that the sandbox takes the same inbound path as a real message.
+SANDBOX_WA_ID_PREFIX = "000"
+SANDBOX_WA_ID_PATTERN = re.compile(SANDBOX_WA_ID_PREFIX + r"[0-9]{12}")
 
 
 def is_bsuid(value: object) -> bool:
@@ -70,7 +74,7 @@ def sender_of(value: dict, message: dict) -> Sender:
     wa_id = wa_id or str(contact.get("wa_id") or "")
     profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}
     return Sender(
-        wa_id=wa_id if is_wa_id(wa_id) else "",
+        wa_id=wa_id if is_wa_id(wa_id) or SANDBOX_WA_ID_PATTERN.fullmatch(wa_id) else "",
         bsuid=bsuid if is_bsuid(bsuid) else "",
         username=str(profile.get("username") or "")[:100],
         name=str(profile.get("name") or "")[:200],

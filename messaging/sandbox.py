@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from messaging.inbound import customer_upsert
+from messaging.identity import SANDBOX_WA_ID_PATTERN, SANDBOX_WA_ID_PREFIX, Sender, customer_upsert
 from messaging.models import Conversation
 from messaging.services import conversation_for_customer
-from salons.models import Customer
-
-SANDBOX_WA_ID_PREFIX = "000"
+from salons.models import Customer, Salon
 
 
 def sandbox_wa_id(*, user_id: int) -> str:
@@ -24,18 +22,18 @@ def sandbox_wa_id(*, user_id: int) -> str:
 
 
 def is_sandbox_wa_id(wa_id: str) -> bool:
-    return wa_id.startswith(SANDBOX_WA_ID_PREFIX)
+    return bool(SANDBOX_WA_ID_PATTERN.fullmatch(wa_id))
 
 
 @transaction.atomic
-def sandbox_conversation_for(*, wa_id: str, name: str) -> Conversation:
-    """The current salon's sandbox customer with this id and their conversation, both created on first use.
+def sandbox_conversation_for(*, salon: Salon, wa_id: str, name: str) -> Conversation:
+    """``salon``'s sandbox customer with this id and their conversation, both created on first use.
 
     The conversation is flagged before anything can be sent in it."""
     if not is_sandbox_wa_id(wa_id):
         raise ValueError(f"{wa_id!r} is not a sandbox WhatsApp id")
-    customer = customer_upsert(wa_id=wa_id, profile_name=name)
-    conversation = conversation_for_customer(customer=customer, lock=True)
+    customer = customer_upsert(Sender(wa_id=wa_id, name=name))
+    conversation = conversation_for_customer(salon=salon, customer=customer, lock=True)
     if not conversation.sandbox:
         Conversation.objects.filter(pk=conversation.pk).update(sandbox=True)
         conversation.sandbox = True
@@ -43,7 +41,7 @@ def sandbox_conversation_for(*, wa_id: str, name: str) -> Conversation:
 
 
 def sandbox_customer(*, wa_id: str) -> Customer | None:
-    """The current salon's sandbox customer with this id, if they ever wrote."""
+    """``salon``'s sandbox customer with this id, if they ever wrote."""
     if not is_sandbox_wa_id(wa_id):
         return None
     return Customer.objects.filter(wa_id=wa_id).first()

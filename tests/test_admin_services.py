@@ -313,7 +313,13 @@ def test_assistant_settings_are_saved_through_their_service(salon, make_member):
     settings_row = AssistantSettingsFactory(salon=salon, enabled=True)
     client = _admin(make_member(salon, Role.MANAGER))
     url = reverse("admin:ai_conversations_assistantsettings_change", args=[settings_row.pk])
-    data = {"llm_model": "small-model", "monthly_budget": "25.00", "budget_currency": "EUR", "use_llm": "on"}
+    data = {
+        "llm_model": "small-model",
+        "monthly_budget": "25.00",
+        "budget_currency": "EUR",
+        "use_llm": "on",
+        "reply_max_delay_minutes": "15",
+    }
     assert client.post(url, data).status_code == 302
     settings_row.refresh_from_db()
     assert (settings_row.enabled, settings_row.llm_model, str(settings_row.monthly_budget)) == (

@@ -52,7 +52,7 @@ def test_a_reply_from_the_inbox_goes_through_the_outbox_and_back_to_the_thread(c
 def test_a_closed_window_offers_the_approved_templates_instead_of_free_text(chat, staff_client, assistant_salon):
     chat().say("I want to talk to a human")
     with salon_scope(assistant_salon):
-        template_install_pack(languages=["en"], approve_locally=True)
+        template_install_pack(salon=assistant_salon, languages=["en"], approve_locally=True)
     Conversation.all_salons.update(window_expires_at=timezone.now() - timedelta(minutes=1))
     html = staff_client.get(reverse("admin:ai_conversations_inbox")).content.decode()
     assert "24 h window closed" in html

@@ -53,7 +53,7 @@ def winter_shop(shop):
     shop.booking_horizon_days = 400
     shop.save(update_fields=["booking_horizon_days"])
     with salon_scope(shop):
-        template_install_pack(approve_locally=True)
+        template_install_pack(salon=shop, approve_locally=True)
     return shop
 
 

@@ -147,7 +147,7 @@ def test_throttling_codes_answer_429_and_the_app_reads_them_as_throttling(fake, 
     assert response.status_code == 429 and response.json()["error"]["code"] == code
     fake.fail_next(code)
     with pytest.raises(ThrottledError):
-        app_client(fake).send_text("14155550123", "hi")
+        app_client(fake).send(payloads.envelope("14155550123", "text", payloads.text_content("hi")))
 
 
 def test_a_send_by_bsuid_answers_user_id_and_by_phone_wa_id(fake):

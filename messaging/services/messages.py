@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.publish import publish_on_commit
 from localization import choose_language
 from messaging.errors import CustomerOptedOut, InvalidMessage, TemplateNotApproved, WindowClosed
 from messaging.models import (
@@ -64,8 +65,7 @@ def message_enqueue(message: Message) -> None:
     """Send the row after the surrounding transaction commits (the row is the outbox)."""
     from messaging.tasks import message_send  # messaging.tasks imports the services: late, to break that cycle
 
-    message_id, salon_id = message.pk, str(message.salon_id)
-    transaction.on_commit(lambda: message_send.apply_async(kwargs={"message_id": message_id, "salon_id": salon_id}))
+    publish_on_commit(message_send, kwargs={"message_id": message.pk, "salon_id": str(message.salon_id)})
 
 
 def _create_outbound(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.api import Conflict
+from config.publish import publish_on_commit
 from messaging.booking_templates import PACK_LANGUAGES, pack_definitions
 from messaging.errors import ChannelNotConnected, TemplateSubmitFailed
 from messaging.models import MessageTemplate, ParameterFormat, TemplateCategory, TemplateStatus
@@ -31,8 +32,7 @@ def _client_for(salon: Salon) -> WhatsAppClient:
 def _template_enqueue_push(template: MessageTemplate) -> None:
     from messaging.tasks import template_push as task  # messaging.tasks imports the services: late, for that cycle
 
-    template_id, salon_id = template.pk, str(template.salon_id)
-    transaction.on_commit(lambda: task.apply_async(kwargs={"template_id": template_id, "salon_id": salon_id}))
+    publish_on_commit(task, kwargs={"template_id": template.pk, "salon_id": str(template.salon_id)})
 
 
 @transaction.atomic
@@ -168,8 +168,7 @@ def template_sync_enqueue(*, salon: Salon) -> None:
     """Run template_sync for ``salon`` in the background (after commit)."""
     from messaging.tasks import template_sync as task  # messaging.tasks imports the services: late, for that cycle
 
-    salon_id = str(salon.pk)
-    transaction.on_commit(lambda: task.apply_async(kwargs={"salon_id": salon_id}))
+    publish_on_commit(task, kwargs={"salon_id": str(salon.pk)})
 
 
 def template_delete(*, template: MessageTemplate) -> None:

@@ -164,7 +164,7 @@ def test_replies_to_a_bsuid_only_customer_go_by_recipient(
     deliver(post_signed, bsuid_message("wamid.1", bsuid=ANA, username="ana.cuts"))
     customer = Customer.all_salons.get(salon=fixture_salon)
     with salon_scope(fixture_salon), django_capture_on_commit_callbacks() as callbacks:
-        sent = message_send_text(customer=customer, text="Hello Ana")
+        sent = message_send_text(salon=fixture_salon, customer=customer, text="Hello Ana")
     assert sent.body["recipient"] == ANA and "to" not in sent.body
     assert len(enqueued_sends(callbacks)) == 1
 
