@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ai_conversations.playground import choices
+from ai_conversations.sandbox import choices
 from ai_conversations.tests.test_dialogs_e2e import text_of
 
 pytestmark = pytest.mark.django_db

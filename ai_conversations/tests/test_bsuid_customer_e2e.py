@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from ai_conversations.tests.test_dialogs_e2e import yes_of
 from bookings.models import Booking
 from bookings.services import reminders_send_due
 from devtools.playground import Playground, inline_tasks
@@ -57,7 +58,7 @@ def test_a_bsuid_only_customer_books_is_reminded_and_opts_out(
 
     [question] = ana.say("Hi! Can I get a men's haircut tomorrow at 3pm?").replies
     assert question.body["interactive"]["type"] == "button"
-    [booked] = ana.tap("book:yes", "Yes, book it").replies
+    [booked] = ana.tap(yes_of(question), "Yes, book it").replies
     booking = Booking.all_salons.get(salon=assistant_salon)
     customer = Customer.all_salons.get(pk=booking.customer_id)
     assert (customer.bsuid, customer.phone, customer.wa_id, customer.username) == (BSUID, "", "", "ana.cuts")

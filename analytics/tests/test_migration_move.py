@@ -21,9 +21,14 @@ from django.db import connection
 
 from dbops.connection import admin_dsn
 
+# Every app that changed since: a later migration of one app may depend on the move (dbops' RLS of PendingReply).
 PREVIOUS_HEAD = {
     "salons": "0006_invitation_salon_index_hygiene",
     "ai_conversations": "0005_autovacuum_high_churn_tables",
+    "dbops": "0002_row_level_security_invitation",
+    "messaging": "0004_autovacuum_high_churn_tables",
+    "bookings": "0004_autovacuum_high_churn_tables",
+    "webhooks": "0004_autovacuum_high_churn_tables",
 }
 RESULT = "MOVE-JSON "
 

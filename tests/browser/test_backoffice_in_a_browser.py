@@ -118,8 +118,7 @@ def test_rebook_from_the_customer_page(admin_ui, studio):
 
 
 def test_reply_from_the_inbox(admin_ui, chat, assistant_salon, fake_graph):
-    from ai_conversations.playground import inline_tasks
-
+    from devtools.playground import inline_tasks
     from messaging.models import Direction, Message
 
     customer = chat()
