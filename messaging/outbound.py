@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -26,7 +25,7 @@ from messaging.ratelimit import send_slot_wait
 from messaging.whatsapp import WhatsAppClient
 from messaging.whatsapp.errors import AuthError, GraphAPIError, explain
 from salons.models import ChannelStatus, Salon
-from salons.tenancy import salon_scope
+from salons.tenancy import current_salon, salon_scope
 
 logger = logging.getLogger("chairside.messaging")
 
@@ -49,29 +48,41 @@ class DeliveryOutcome:
     retry_in: float | None = None
 
 
+# One statement, so one round trip in autocommit (the lease is taken and committed at once): the sub-select finds the
+# row if it is claimable and locks it, skipping a row another worker is claiming right now (SKIP LOCKED: never wait
+# for it); the UPDATE takes the lease. The salon condition repeats the scope (row-level security enforces it too).
+_CLAIM_SQL = """
+UPDATE messaging_message AS m
+SET status = %(sending)s, attempts = m.attempts + 1, sending_at = %(now)s, lease_expires_at = %(lease)s,
+    updated_at = %(now)s
+WHERE m.id = (
+    SELECT c.id FROM messaging_message AS c
+    WHERE c.id = %(pk)s AND c.salon_id = %(salon)s AND c.direction = %(outbound)s
+      AND ((c.status = %(queued)s AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= %(due)s))
+           OR (c.status = %(sending)s AND c.lease_expires_at < %(now)s))
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING m.*
+"""
+
+
 def message_claim(*, message_id: int) -> Message | None:
-    """Lease the row for this worker: queued and due, or sending with an expired lease. None if another has it."""
+    """Lease the row for this worker: queued and due, or sending with an expired lease. None if another has it.
+
+    Profiled (bench_outbound): the claim as a transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT) was half of a
+    delivery's time in process; as one statement it is one round trip with the same guarantees."""
     now = timezone.now()
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("customer")
-            .filter(pk=message_id, direction=Direction.OUTBOUND)
-            .filter(
-                Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now + CLOCK_SKEW)
-                | Q(status=MessageStatus.QUEUED, next_attempt_at__isnull=True)
-                | Q(status=MessageStatus.SENDING, lease_expires_at__lt=now)
-            )
-            .first()
-        )
-        if message is None:
-            return None
-        message.status = MessageStatus.SENDING
-        message.attempts += 1
-        message.sending_at = now
-        message.lease_expires_at = now + lease_duration()
-        message.save(update_fields=["status", "attempts", "sending_at", "lease_expires_at", "updated_at"])
-    return message
+    params = {
+        "pk": message_id,
+        "salon": current_salon().pk,
+        "outbound": Direction.OUTBOUND,
+        "queued": MessageStatus.QUEUED,
+        "sending": MessageStatus.SENDING,
+        "now": now,
+        "due": now + CLOCK_SKEW,
+        "lease": now + lease_duration(),
+    }
+    return next(iter(Message.objects.raw(_CLAIM_SQL, params)), None)
 
 
 def _not_connected() -> str:
