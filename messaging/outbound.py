@@ -50,18 +50,25 @@ class DeliveryOutcome:
 
 # One statement, so one round trip in autocommit (the lease is taken and committed at once): the sub-select finds the
 # row if it is claimable and locks it, skipping a row another worker is claiming right now (SKIP LOCKED: never wait
-# for it); the UPDATE takes the lease. The salon condition repeats the scope (row-level security enforces it too).
+# for it); the UPDATE takes the lease, or, for a sandbox conversation's row, marks it "sandbox" (never sent). The
+# salon condition repeats the scope (row-level security enforces it too).
 _CLAIM_SQL = """
 UPDATE messaging_message AS m
-SET status = %(sending)s, attempts = m.attempts + 1, sending_at = %(now)s, lease_expires_at = %(lease)s,
+SET status = CASE WHEN v.sandbox THEN %(held)s ELSE %(sending)s END,
+    attempts = m.attempts + CASE WHEN v.sandbox THEN 0 ELSE 1 END,
+    sending_at = CASE WHEN v.sandbox THEN m.sending_at ELSE %(now)s END,
+    lease_expires_at = CASE WHEN v.sandbox THEN NULL ELSE %(lease)s END,
+    next_attempt_at = CASE WHEN v.sandbox THEN NULL ELSE m.next_attempt_at END,
     updated_at = %(now)s
-WHERE m.id = (
-    SELECT c.id FROM messaging_message AS c
+FROM (
+    SELECT c.id, conv.sandbox FROM messaging_message AS c
+    JOIN messaging_conversation AS conv ON conv.id = c.conversation_id
     WHERE c.id = %(pk)s AND c.salon_id = %(salon)s AND c.direction = %(outbound)s
       AND ((c.status = %(queued)s AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= %(due)s))
            OR (c.status = %(sending)s AND c.lease_expires_at < %(now)s))
-    FOR UPDATE SKIP LOCKED
-)
+    FOR UPDATE OF c SKIP LOCKED
+) AS v
+WHERE m.id = v.id
 RETURNING m.*
 """
 
@@ -69,8 +76,12 @@ RETURNING m.*
 def message_claim(*, message_id: int) -> Message | None:
     """Lease the row for this worker: queued and due, or sending with an expired lease. None if another has it.
 
-    Profiled (bench_outbound): the claim as a transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT) was half of a
-    delivery's time in process; as one statement it is one round trip with the same guarantees."""
+    A sandbox conversation's row comes back "sandbox" instead (held: the caller must not send it). This is the one
+    place that keeps the admin's "Try your assistant" chats away from Meta: every send (assistant replies, staff
+    replies, booking templates) comes through ``message_deliver``, which sends only a row this returned "sending".
+
+    Profiled (bench_outbound): the claim as a transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT) plus a separate
+    sandbox UPDATE were most of a delivery's database time; as one statement they are one round trip."""
     now = timezone.now()
     params = {
         "pk": message_id,
@@ -78,6 +89,7 @@ def message_claim(*, message_id: int) -> Message | None:
         "outbound": Direction.OUTBOUND,
         "queued": MessageStatus.QUEUED,
         "sending": MessageStatus.SENDING,
+        "held": MessageStatus.SANDBOX,
         "now": now,
         "due": now + CLOCK_SKEW,
         "lease": now + lease_duration(),
@@ -100,22 +112,6 @@ def _channel_problem(salon: Salon) -> str | None:
     return None
 
 
-def message_hold_in_sandbox(*, message_id: int) -> bool:
-    """Mark a sandbox conversation's queued row "sandbox" instead of sending it; True if it was one.
-
-    The one place that keeps the admin's "Try your assistant" chats away from Meta: every send (assistant replies,
-    staff replies, booking templates) comes through ``message_deliver``, and this runs first. One UPDATE, which for a
-    real conversation's row changes nothing."""
-    now = timezone.now()
-    held = Message.objects.filter(
-        pk=message_id,
-        direction=Direction.OUTBOUND,
-        conversation__sandbox=True,
-        status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
-    ).update(status=MessageStatus.SANDBOX, lease_expires_at=None, next_attempt_at=None, updated_at=now)
-    return bool(held)
-
-
 def message_deliver(*, salon: Salon, message_id: int) -> DeliveryOutcome:
     """Send one outbound row of ``salon`` (inside its scope). Returns what happened and when to try again."""
     with salon_scope(salon):
@@ -123,23 +119,21 @@ def message_deliver(*, salon: Salon, message_id: int) -> DeliveryOutcome:
 
 
 def _deliver(salon: Salon, message_id: int) -> DeliveryOutcome:
-    if message_hold_in_sandbox(message_id=message_id):
-        metrics.MESSAGES_SENT.labels(type="any", outcome="sandbox").inc()
-        return DeliveryOutcome("sandbox")
     problem = _channel_problem(salon)
-    if problem:
-        message = message_claim(message_id=message_id)
-        if message is None:
-            return DeliveryOutcome("skipped")
-        _fail(message, code=None, title="WhatsApp not connected", explanation=problem, details="")
-        return DeliveryOutcome("failed")
-    wait = send_slot_wait(salon.phone_number_id)
-    if wait > 0:
-        metrics.MESSAGES_SENT.labels(type="any", outcome="throttled").inc()
-        return DeliveryOutcome("throttled", retry_in=wait)
+    if not problem:
+        wait = send_slot_wait(salon.phone_number_id)
+        if wait > 0:
+            metrics.MESSAGES_SENT.labels(type="any", outcome="throttled").inc()
+            return DeliveryOutcome("throttled", retry_in=wait)
     message = message_claim(message_id=message_id)
     if message is None:
         return DeliveryOutcome("skipped")
+    if message.status == MessageStatus.SANDBOX:
+        metrics.MESSAGES_SENT.labels(type="any", outcome="sandbox").inc()
+        return DeliveryOutcome("sandbox")
+    if problem:
+        _fail(message, code=None, title="WhatsApp not connected", explanation=problem, details="")
+        return DeliveryOutcome("failed")
     started = time.perf_counter()
     try:
         with WhatsAppClient.for_salon(salon) as client:
