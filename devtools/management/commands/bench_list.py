@@ -7,11 +7,16 @@ formatting alone both ways (``booking_rows`` over selected values, and ``Booking
 Prints:
   BENCH bookings_list page=50 rps=<x> trivial_rps=<t> ratio=<x/t>
   BENCH bookings_list_format page=50 rows_ms=<r> serializer_ms=<s> speedup=<s/r>
+``BENCH_PROFILE=1`` also prints a cProfile of 100 list requests to stderr.
 """
 
 from __future__ import annotations
 
+import cProfile
+import os
+import pstats
 import statistics
+import sys
 import time as clock
 
 from django.core.management.base import BaseCommand
@@ -69,6 +74,10 @@ class Command(BaseCommand):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
         assert len(client.get(list_url).json()["results"]) == 50
+        if os.environ.get("BENCH_PROFILE"):
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [client.get(list_url) for _ in range(100)])
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         list_times, trivial_times = [], []
         for _ in range(requests):
             for url, timings in ((list_url, list_times), (trivial_url, trivial_times)):
