@@ -2,7 +2,7 @@
 
 A sandbox customer writes like any customer (the inbound message is stored by ``inbound_message_receive``, the
 assistant answers in its task, replies go to the outbox), but nothing ever reaches Meta: the sender marks the
-conversation's outbound messages "sandbox" (``messaging.outbound.message_hold_in_sandbox``). Their WhatsApp ids start
+conversation's outbound messages "sandbox" (``messaging.outbound.message_claim``). Their WhatsApp ids start
 with 0, which no country calling code does, so a sandbox id is never a real customer's.
 """
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from bookings import selectors, services
 from bookings.api.fields import SalonDateTimeField
+from bookings.api.rows import BookingRowsListMixin
 from bookings.availability import available_slots, distinct_start_times, local_day_bounds
 from bookings.errors import BookingConflict
 from bookings.models import (
@@ -261,7 +262,7 @@ def _booking_response(booking: Booking, status_code: int = status.HTTP_200_OK) -
     complete=extend_schema(request=None, responses=BookingOutputSerializer),
     no_show=extend_schema(request=None, responses=BookingOutputSerializer),
 )
-class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
+class BookingViewSet(BookingRowsListMixin, ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
     """Bookings. Create answers 201, or 409 with up to three ``alternatives`` when the time is taken."""
 
     model = Booking
@@ -317,7 +318,7 @@ class BookingViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
         return _booking_response(booking)
 
 
-class CustomerBookingViewSet(ListModelMixin, SalonScopedViewSet):
+class CustomerBookingViewSet(BookingRowsListMixin, ListModelMixin, SalonScopedViewSet):
     """A customer's booking history, newest first. Another salon's customer is a 404."""
 
     model = Booking

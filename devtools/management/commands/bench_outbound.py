@@ -1,4 +1,5 @@
-"""manage.py bench_outbound: send N messages through a real Celery worker to the fake Graph API, print the rate."""
+"""manage.py bench_outbound: send N messages through a real Celery worker to the fake Graph API with 1 and 4 worker
+processes, against a bare HTTP client's rate at the same concurrency measured in the same run (the floor)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -7,20 +8,31 @@ from devtools.bench.outbound import run
 
 
 class Command(BaseCommand):
-    help = "Benchmark outbound sending (prints BENCH outbound rps=<x> failed=<n>)."
+    help = "Benchmark outbound sending (prints BENCH outbound rps=… floor_rps=… ratio=… workers=N per run)."
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=500)
-        parser.add_argument("--concurrency", type=int, default=8, help="Worker threads")
+        parser.add_argument("--workers", type=int, nargs="+", default=[1, 4], help="Worker processes, one run each")
+        parser.add_argument("--numbers", type=int, default=8, help="Phone numbers (salons) the messages go to")
         parser.add_argument("--rate", type=int, default=settings.WHATSAPP_SEND_RATE_PER_SECOND, help="Per number/s")
-        parser.add_argument("--timeout", type=float, default=120.0)
+        parser.add_argument("--timeout", type=float, default=180.0)
 
     def handle(self, *args, **options):
-        rps, failed = run(
+        results = run(
             count=options["count"],
-            concurrency=options["concurrency"],
+            workers=options["workers"],
+            numbers=options["numbers"],
             rate=options["rate"],
             timeout=options["timeout"],
             stdout=self.stdout,
         )
-        self.stdout.write(f"BENCH outbound rps={rps:.1f} failed={failed}")
+        for r in results:
+            self.stdout.write(
+                f"BENCH outbound rps={r.rps:.1f} floor_rps={r.floor_rps:.1f} ratio={r.ratio:.2f} "
+                f"workers={r.workers} failed={r.failed}"
+            )
+        if len(results) > 1 and results[0].rps:
+            self.stdout.write(
+                f"BENCH outbound scaling={results[-1].rps / results[0].rps:.2f} "
+                f"workers={results[-1].workers}/{results[0].workers}"
+            )
