@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -70,7 +70,9 @@ def test_ai_messages_booking_events_and_webhook_events_follow_their_own_periods(
     service = ServiceFactory(salon=salon)
     staff = staff_with_hours(salon, [service], hours=((time(0), time(23, 59)),))
     with salon_scope(salon):
-        booking = booking_for(salon, service=service, staff=staff, starts_at=NOW + timedelta(days=2))
+        # 10:00 on the salon's clock two days ahead: inside the hours whatever time of day the suite runs
+        day = (NOW + timedelta(days=2)).astimezone(salon.tz).date()
+        booking = booking_for(salon, service=service, staff=staff, starts_at=datetime.combine(day, time(10), salon.tz))
         events = list(BookingEvent.objects.filter(booking=booking))
     assert events
     BookingEvent.all_salons.filter(pk=events[0].pk).update(created_at=NOW - timedelta(days=800))
