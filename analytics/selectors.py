@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.utils import timezone
 
 from ai_conversations.providers import PRICE_CURRENCY
 from analytics.cache import stats_cached
-from analytics.models import SalonDailyStats
-from analytics.services import METRIC_FIELDS, local_today, salon_stats_compute
+from analytics.services import (
+    NUMBER_FIELDS,
+    day_params,
+    local_today,
+    stored_and_live_days_statement,
+    stored_days_statement,
+)
 from salons.models import Salon
 from salons.tenancy import salon_scope
-from salons.tenancy.sql import TenantSQL
 
 GRANULARITIES = ("day", "week", "month")
 MAX_RANGE_DAYS = 731
@@ -93,18 +96,6 @@ def combine(rows: Iterable[dict[str, Any]], *, currencies: dict[str, str]) -> di
     return numbers
 
 
-@cache
-def _stored_days() -> TenantSQL:
-    """The stored rollups of the salon in scope for days ``start``..``end``: fixed text, prepared once per connection
-    (building the 22-column ORM query cost more than running it)."""
-    meta = SalonDailyStats._meta
-    names = ", ".join(meta.get_field(name).column for name in ("day", *METRIC_FIELDS))
-    return TenantSQL(
-        f"SELECT {names} FROM {meta.db_table} "  # noqa: S608 (column and table names from the model)
-        "WHERE salon_id = %(salon)s AND day >= %(start)s AND day <= %(end)s"
-    )
-
-
 def salon_stats(
     *, salon: Salon, start: date, end: date, granularity: str = "day", now: datetime | None = None
 ) -> dict[str, Any]:
@@ -114,12 +105,14 @@ def salon_stats(
     """
     now = now or timezone.now()
     today = local_today(salon, now)
+    stored = {"stored_from": start, "stored_to": min(end, today - timedelta(days=1))}
     with salon_scope(salon):
-        stored = _stored_days().rows(start=start, end=min(end, today - timedelta(days=1)))
-    names = ("day", *METRIC_FIELDS)
-    days = {row[0]: dict(zip(names, row, strict=True)) for row in stored}
-    if start <= today <= end:
-        days[today] = salon_stats_compute(salon=salon, day=today)
+        if start <= today <= end:  # the stored days and today's live slice in one statement
+            rows = stored_and_live_days_statement().rows(**stored, **day_params(salon, today))
+        else:
+            rows = stored_days_statement().rows(**stored)
+    names = ("day", *NUMBER_FIELDS)
+    days = {row[0]: dict(zip(names, row, strict=True)) for row in rows}
     currencies = {"revenue": salon.currency, "whatsapp_cost": salon.currency, "ai_cost": PRICE_CURRENCY}
     by_period: dict[date, list[dict[str, Any]]] = {}  # every day read lies in start..end: its period is in the series
     for day, row in days.items():
