@@ -11,8 +11,13 @@ from django.utils import timezone
 
 from ai_conversations.providers import PRICE_CURRENCY
 from analytics.cache import stats_cached
-from analytics.models import SalonDailyStats
-from analytics.services import METRIC_FIELDS, local_today, salon_stats_compute
+from analytics.services import (
+    NUMBER_FIELDS,
+    day_params,
+    local_today,
+    stored_and_live_days_statement,
+    stored_days_statement,
+)
 from salons.models import Salon
 from salons.tenancy import salon_scope
 
@@ -36,6 +41,7 @@ COUNT_FIELDS = (
     "first_responses",
 )
 MONEY_FIELDS = ("revenue", "whatsapp_cost", "ai_cost")
+_ZERO = Decimal("0")
 
 
 def period_start(day: date, granularity: str) -> date:
@@ -71,10 +77,17 @@ def _weighted_median(pairs: list[tuple[float, int]]) -> float | None:
 def combine(rows: Iterable[dict[str, Any]], *, currencies: dict[str, str]) -> dict[str, Any]:
     """Add up days: counts and money are sums, the no-show rate and the response median are recomputed."""
     rows = list(rows)
-    numbers: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNT_FIELDS}
-    for name in MONEY_FIELDS:
-        numbers[name] = str(sum((Decimal(row[name]) for row in rows), Decimal("0")))
-        numbers[f"{name}_currency"] = currencies[name]
+    if len(rows) == 1:  # a day of a daily series: the sums are the row's own values (most of the series' cost)
+        (row,) = rows
+        numbers: dict[str, Any] = {name: row[name] for name in COUNT_FIELDS}
+        for name in MONEY_FIELDS:
+            numbers[name] = str(_ZERO + Decimal(row[name]))
+            numbers[f"{name}_currency"] = currencies[name]
+    else:
+        numbers = {name: sum(row[name] for row in rows) for name in COUNT_FIELDS}
+        for name in MONEY_FIELDS:
+            numbers[name] = str(sum((Decimal(row[name]) for row in rows), _ZERO))
+            numbers[f"{name}_currency"] = currencies[name]
     attended = numbers["bookings_completed"] + numbers["bookings_no_show"]
     numbers["no_show_rate"] = round(numbers["bookings_no_show"] / attended, 4) if attended else None
     numbers["first_response_median_seconds"] = _weighted_median(
@@ -92,18 +105,24 @@ def salon_stats(
     """
     now = now or timezone.now()
     today = local_today(salon, now)
+    stored = {"stored_from": start, "stored_to": min(end, today - timedelta(days=1))}
     with salon_scope(salon):
-        stored = SalonDailyStats.objects.filter(day__gte=start, day__lte=min(end, today - timedelta(days=1)))
-        days = {row["day"]: row for row in stored.values("day", *METRIC_FIELDS).order_by()}
-    if start <= today <= end:
-        days[today] = salon_stats_compute(salon=salon, day=today)
+        if start <= today <= end:  # the stored days and today's live slice in one statement
+            rows = stored_and_live_days_statement().rows(**stored, **day_params(salon, today))
+        else:
+            rows = stored_days_statement().rows(**stored)
+    names = ("day", *NUMBER_FIELDS)
+    days = {row[0]: dict(zip(names, row, strict=True)) for row in rows}
     currencies = {"revenue": salon.currency, "whatsapp_cost": salon.currency, "ai_cost": PRICE_CURRENCY}
+    by_period: dict[date, list[dict[str, Any]]] = {}  # every day read lies in start..end: its period is in the series
+    for day, row in days.items():
+        by_period.setdefault(period_start(day, granularity), []).append(row)
     series = []
     cursor = period_start(start, granularity)
     while cursor <= end:
         following = _next_period(cursor, granularity)
         first, last = max(cursor, start), min(following - timedelta(days=1), end)
-        in_period = [days[day] for day in days if first <= day <= last]
+        in_period = by_period.get(cursor, [])
         series.append(
             {
                 "period": cursor.isoformat(),

@@ -120,21 +120,48 @@ WITH bookings AS (
     SELECT count(*) AS handoffs FROM {aiconversation}
     WHERE salon_id = %(salon)s AND handed_off_at >= %(start)s AND handed_off_at < %(end)s
 )
-SELECT * FROM bookings, customers, messages, conversations, assistant, handoffs
 """
+_DAY_SELECT = "SELECT * FROM bookings, customers, messages, conversations, assistant, handoffs"
+# The numbers of a day (the currencies are the salon's and the provider's, not stored per row by the live slice).
+NUMBER_FIELDS = tuple(name for name in METRIC_FIELDS if not name.endswith("_currency"))
+
+
+def _day_ctes() -> str:
+    return _DAY_SQL.format(
+        booking=Booking._meta.db_table,
+        customer=Customer._meta.db_table,
+        message=Message._meta.db_table,
+        aimessage=AIMessage._meta.db_table,
+        aiconversation=AIConversation._meta.db_table,
+    )
 
 
 @cache
 def _day_statement() -> TenantSQL:
-    return TenantSQL(
-        _DAY_SQL.format(
-            booking=Booking._meta.db_table,
-            customer=Customer._meta.db_table,
-            message=Message._meta.db_table,
-            aimessage=AIMessage._meta.db_table,
-            aiconversation=AIConversation._meta.db_table,
-        )
+    return TenantSQL(_day_ctes() + _DAY_SELECT)
+
+
+def _stored_select() -> str:
+    meta = SalonDailyStats._meta
+    names = ", ".join(meta.get_field(name).column for name in ("day", *NUMBER_FIELDS))
+    return (
+        f"SELECT {names} FROM {meta.db_table} "  # noqa: S608 (column and table names from the model)
+        "WHERE salon_id = %(salon)s AND day >= %(stored_from)s AND day <= %(stored_to)s"
     )
+
+
+@cache
+def stored_days_statement() -> TenantSQL:
+    """Rows ``(day, *NUMBER_FIELDS)`` of the stored rollups of days ``stored_from``..``stored_to``."""
+    return TenantSQL(_stored_select())
+
+
+@cache
+def stored_and_live_days_statement() -> TenantSQL:
+    """``stored_days_statement``'s rows and the live row of ``day`` (``day_params``) in one statement, one round
+    trip: the stats API's usual range ends today."""
+    live = _DAY_SELECT.replace("SELECT *", f"SELECT %(day)s::date, {', '.join(NUMBER_FIELDS)}")  # the CTEs' columns
+    return TenantSQL(f"{_day_ctes()}{_stored_select()}\nUNION ALL\n{live}")
 
 
 def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
@@ -143,8 +170,19 @@ def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
     Fixed SQL through ``salons.tenancy.sql.TenantSQL`` (every CTE filters on the salon in scope, entered here): one
     round trip keeps today's live slice of the stats API cheap.
     """
+    with salon_scope(salon):
+        numbers = _day_statement().first_as_dict(**day_params(salon, day))
+    numbers.update(
+        revenue_currency=salon.currency, whatsapp_cost_currency=salon.currency, ai_cost_currency=PRICE_CURRENCY
+    )
+    return {name: numbers[name] for name in METRIC_FIELDS}
+
+
+def day_params(salon: Salon, day: date) -> dict[str, Any]:
+    """The parameters of the day's statement (the salon itself is bound by ``TenantSQL`` from the scope)."""
     start, end = day_bounds(salon, day)
-    params = {
+    return {
+        "day": day,
         "start": start,
         "end": end,
         "lookback": start - RESPONSE_HORIZON,
@@ -159,12 +197,6 @@ def salon_stats_compute(*, salon: Salon, day: date) -> dict[str, Any]:
         "ai_outbound": AIDirection.OUTBOUND.value,
         "ai_currency": PRICE_CURRENCY,
     }
-    with salon_scope(salon):
-        numbers = _day_statement().first_as_dict(**params)
-    numbers.update(
-        revenue_currency=salon.currency, whatsapp_cost_currency=salon.currency, ai_cost_currency=PRICE_CURRENCY
-    )
-    return {name: numbers[name] for name in METRIC_FIELDS}
 
 
 @transaction.atomic
