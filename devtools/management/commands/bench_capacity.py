@@ -129,8 +129,7 @@ class Command(ScratchHarness, BaseCommand):
         """A previous relay count's backlog is not this one's to work through."""
         with self._scratch() as db:
             db.execute(
-                "UPDATE webhooks_webhookevent SET status = 'ignored', next_attempt_at = NULL "
-                "WHERE processed_at IS NULL"
+                "UPDATE webhooks_webhookevent SET status = 'ignored', next_attempt_at = NULL WHERE processed_at IS NULL"
             )
 
     def _stop(self, spawned: list[subprocess.Popen]) -> None:
