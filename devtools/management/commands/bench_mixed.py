@@ -27,6 +27,8 @@ from django.db.models.functions import Coalesce, Now
 
 from devtools.bench.mixed import MixedStep, p95, schedule
 from devtools.soak.target import soak_target
+from messaging.models import Direction, Message
+from salons.tenancy import all_salons
 from webhooks.models import WebhookEvent
 
 LATENCY_LIMIT_MS = 100.0
@@ -80,7 +82,15 @@ class Command(BaseCommand):
     def _step(self, target, multiple: float, *, run: int, index: int, options: dict) -> dict:
         marker = WebhookEvent.objects.aggregate(m=Max("pk"))["m"] or 0
         plan = schedule(multiple, options["step_seconds"])
-        step = MixedStep(target, prefix=f"17{run:03d}{index:02d}", run=run * 8 + index)
+        with all_salons():
+            outbound = list(
+                Message.all_salons.filter(salon_id=target.salon_id, direction=Direction.OUTBOUND)
+                .filter(wamid__isnull=False)
+                .exclude(wamid="")
+                .order_by("-pk")
+                .values_list("wamid", "customer__wa_id")[:5000]
+            )
+        step = MixedStep(target, prefix=f"17{run:03d}{index:02d}", run=run * 8 + index, outbound=outbound)
         on_time = step.run(plan)
         deadline = time.monotonic() + options["drain_seconds"]
         while time.monotonic() < deadline:
