@@ -25,7 +25,7 @@ from messaging.ratelimit import send_slot_wait
 from messaging.whatsapp import WhatsAppClient
 from messaging.whatsapp.errors import AuthError, GraphAPIError, explain
 from salons.models import ChannelStatus, Salon
-from salons.tenancy import current_salon, salon_scope
+from salons.tenancy import salon_scope
 
 logger = logging.getLogger("chairside.messaging")
 
@@ -73,7 +73,7 @@ RETURNING m.*
 """
 
 
-def message_claim(*, message_id: int) -> Message | None:
+def message_claim(*, salon: Salon, message_id: int) -> Message | None:
     """Lease the row for this worker: queued and due, or sending with an expired lease. None if another has it.
 
     A sandbox conversation's row comes back "sandbox" instead (held: the caller must not send it). This is the one
@@ -85,7 +85,7 @@ def message_claim(*, message_id: int) -> Message | None:
     now = timezone.now()
     params = {
         "pk": message_id,
-        "salon": current_salon().pk,
+        "salon": salon.pk,
         "outbound": Direction.OUTBOUND,
         "queued": MessageStatus.QUEUED,
         "sending": MessageStatus.SENDING,
@@ -125,7 +125,7 @@ def _deliver(salon: Salon, message_id: int) -> DeliveryOutcome:
         if wait > 0:
             metrics.MESSAGES_SENT.labels(type="any", outcome="throttled").inc()
             return DeliveryOutcome("throttled", retry_in=wait)
-    message = message_claim(message_id=message_id)
+    message = message_claim(salon=salon, message_id=message_id)
     if message is None:
         return DeliveryOutcome("skipped")
     if message.status == MessageStatus.SANDBOX:

@@ -132,8 +132,8 @@ def test_worker_killed_after_claiming_is_finished_by_the_sweeper_exactly_once(
 ):
     message = queue_text(salon, customer)
     with salon_scope(salon):
-        assert message_claim(message_id=message.pk) is not None  # ...and the worker dies here
-        assert message_claim(message_id=message.pk) is None  # the lease protects it meanwhile
+        assert message_claim(salon=salon, message_id=message.pk) is not None  # ...and the worker dies here
+        assert message_claim(salon=salon, message_id=message.pk) is None  # the lease protects it meanwhile
     assert unfinished_messages() == []
     Message.all_salons.filter(pk=message.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     enqueued = []
@@ -188,8 +188,8 @@ def test_claims_of_two_messages_to_the_same_customer_do_not_block_each_other(sal
     try:
         assert locked.wait(10)
         with salon_scope(salon):
-            assert message_claim(message_id=second.pk) is not None
-            assert message_claim(message_id=first.pk) is None  # really held by the other transaction
+            assert message_claim(salon=salon, message_id=second.pk) is not None
+            assert message_claim(salon=salon, message_id=first.pk) is None  # really held by the other transaction
     finally:
         release.set()
         holder.join()
