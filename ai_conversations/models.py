@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from salons.base_models import text_choices
 from salons.crypto import EncryptedTextField
 from salons.tenancy import TenantModel
 
@@ -30,21 +31,16 @@ class Direction(models.TextChoices):
     OUTBOUND = "out", "To the customer"
 
 
-class Intent(models.TextChoices):
-    GREETING = "greeting", "Greeting"
-    BOOK = "book", "Book"
-    ASK_AVAILABILITY = "ask_availability", "Ask availability"
-    RESCHEDULE = "reschedule", "Reschedule"
-    CANCEL = "cancel", "Cancel"
-    CONFIRM = "confirm", "Yes / confirm"
-    DECLINE = "decline", "No"
-    MY_BOOKINGS = "my_bookings", "My bookings"
-    PRICES_SERVICES = "prices_services", "Prices and services"
-    OPENING_HOURS = "opening_hours", "Opening hours"
-    LOCATION = "location", "Location"
-    TALK_TO_HUMAN = "talk_to_human", "Talk to a person"
-    THANKS = "thanks", "Thanks"
-    UNKNOWN = "unknown", "Not understood"
+Intent = text_choices(
+    "Intent",
+    "greeting book ask_availability reschedule cancel confirm decline my_bookings prices_services opening_hours"
+    " location talk_to_human thanks unknown",
+    CONFIRM="Yes / confirm",
+    DECLINE="No",
+    PRICES_SERVICES="Prices and services",
+    TALK_TO_HUMAN="Talk to a person",
+    UNKNOWN="Not understood",
+)
 
 
 class AIConversation(TenantModel):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from localization import weekday_label
+from salons.base_models import text_choices
 from salons.tenancy import TenantModel
 from salons.tenancy.scope import current_salon_or_none, salon_wall_clock
 
@@ -181,13 +182,7 @@ class TimeOff(TenantModel):
         return f"{self.reason or 'Time off'} ({starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M})"
 
 
-class BookingStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "No-show"
-
+BookingStatus = text_choices("BookingStatus", "pending confirmed completed cancelled no_show", NO_SHOW="No-show")
 
 # Statuses that hold the chair: the exclusion constraint and availability only consider these.
 ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
@@ -203,11 +198,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class BookingSource(models.TextChoices):
-    WHATSAPP = "whatsapp", "WhatsApp"
-    ASSISTANT = "assistant", "Assistant"
-    API = "api", "API"
-    ADMIN = "admin", "Admin"
+BookingSource = text_choices("BookingSource", "whatsapp assistant api admin", WHATSAPP="WhatsApp", API="API")
 
 
 class Booking(TenantModel):
@@ -283,13 +274,9 @@ class Booking(TenantModel):
         }
 
 
-class BookingEventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    RESCHEDULED = "rescheduled", "Rescheduled"
-    CANCELLED = "cancelled", "Cancelled"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
+BookingEventKind = text_choices(
+    "BookingEventKind", "created rescheduled cancelled confirmed completed no_show", NO_SHOW="No-show"
+)
 
 
 class BookingEvent(TenantModel):
@@ -318,12 +305,7 @@ class BookingEvent(TenantModel):
         return f"{self.kind} · {self.booking_id}"
 
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    CANCELLED = "cancelled", "Cancelled"
-    FAILED = "failed", "Failed"
+ReminderStatus = text_choices("ReminderStatus", "pending sent skipped cancelled failed")
 
 
 class Reminder(TenantModel):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from salons.base_models import text_choices
 from salons.tenancy import TenantModel
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
@@ -62,36 +63,17 @@ class Conversation(TenantModel):
         return "open" if self.is_window_open() else "expired"
 
 
-class Direction(models.TextChoices):
-    INBOUND = "inbound", "Inbound"
-    OUTBOUND = "outbound", "Outbound"
+Direction = text_choices("Direction", "inbound outbound")
 
+MessageType = text_choices(
+    "MessageType",
+    "text template interactive button image audio video document sticker location contacts reaction unsupported",
+    BUTTON="Template button reply",
+)
 
-class MessageType(models.TextChoices):
-    TEXT = "text", "Text"
-    TEMPLATE = "template", "Template"
-    INTERACTIVE = "interactive", "Interactive"
-    BUTTON = "button", "Template button reply"
-    IMAGE = "image", "Image"
-    AUDIO = "audio", "Audio"
-    VIDEO = "video", "Video"
-    DOCUMENT = "document", "Document"
-    STICKER = "sticker", "Sticker"
-    LOCATION = "location", "Location"
-    CONTACTS = "contacts", "Contacts"
-    REACTION = "reaction", "Reaction"
-    UNSUPPORTED = "unsupported", "Unsupported"
-
-
-class MessageStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    READ = "read", "Read"
-    FAILED = "failed", "Failed"
-    SANDBOX = "sandbox", "Not sent (sandbox)"
+MessageStatus = text_choices(
+    "MessageStatus", "received queued sending sent delivered read failed sandbox", SANDBOX="Not sent (sandbox)"
+)
 
 
 # Outbound statuses only move forward. "failed" is terminal and cannot overtake a delivered/read message.
@@ -112,14 +94,11 @@ def status_may_advance(current: str, new: str) -> bool:
     return STATUS_RANK.get(MessageStatus(new), -1) > STATUS_RANK[MessageStatus(current)]
 
 
-class PricingCategory(models.TextChoices):
-    MARKETING = "marketing", "Marketing"
-    UTILITY = "utility", "Utility"
-    AUTHENTICATION = "authentication", "Authentication"
-    AUTHENTICATION_INTERNATIONAL = "authentication_international", "Authentication (international)"
-    SERVICE = "service", "Service"
-    MARKETING_LITE = "marketing_lite", "Marketing lite"
-    REFERRAL_CONVERSION = "referral_conversion", "Referral conversion"
+PricingCategory = text_choices(
+    "PricingCategory",
+    "marketing utility authentication authentication_international service marketing_lite referral_conversion",
+    AUTHENTICATION_INTERNATIONAL="Authentication (international)",
+)
 
 
 class Message(TenantModel):
@@ -200,23 +179,13 @@ class Message(TenantModel):
         return None
 
 
-class TemplateCategory(models.TextChoices):
-    MARKETING = "MARKETING", "Marketing"
-    UTILITY = "UTILITY", "Utility"
-    AUTHENTICATION = "AUTHENTICATION", "Authentication"
+TemplateCategory = text_choices("TemplateCategory", "MARKETING UTILITY AUTHENTICATION")
 
-
-class TemplateStatus(models.TextChoices):
-    APPROVED = "APPROVED", "Approved"
-    PENDING = "PENDING", "Pending review"
-    REJECTED = "REJECTED", "Rejected"
-    PAUSED = "PAUSED", "Paused"
-    DISABLED = "DISABLED", "Disabled"
-    IN_APPEAL = "IN_APPEAL", "In appeal"
-    PENDING_DELETION = "PENDING_DELETION", "Pending deletion"
-    DELETED = "DELETED", "Deleted"
-    LIMIT_EXCEEDED = "LIMIT_EXCEEDED", "Limit exceeded"
-    ARCHIVED = "ARCHIVED", "Archived"
+TemplateStatus = text_choices(
+    "TemplateStatus",
+    "APPROVED PENDING REJECTED PAUSED DISABLED IN_APPEAL PENDING_DELETION DELETED LIMIT_EXCEEDED ARCHIVED",
+    PENDING="Pending review",
+)
 
 
 class ParameterFormat(models.TextChoices):

@@ -8,22 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from salons.base_models import text_choices
 
-class EventStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    PROCESSING = "processing", "Processing"
-    PROCESSED = "processed", "Processed"
-    PARTIALLY_FAILED = "partially_failed", "Partially failed"
-    FAILED = "failed", "Failed"
-    IGNORED = "ignored", "Ignored"
+EventStatus = text_choices("EventStatus", "received processing processed partially_failed failed ignored")
 
-
-class ItemStatus(models.TextChoices):
-    PROCESSED = "processed", "Processed"
-    IGNORED = "ignored", "Ignored"
-    FAILED = "failed", "Failed"
-    # Can never be processed (webhooks.validation says why): recorded once, never retried.
-    INVALID = "invalid", "Invalid"
+# An "invalid" item can never be processed (webhooks.validation says why): it is recorded once, never retried.
+ItemStatus = text_choices("ItemStatus", "processed ignored failed invalid")
 
 
 class WebhookEvent(models.Model):
