@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from salons.base_models import text_choices
+from salons.base_models import Timestamped, text_choices
 from salons.crypto import EncryptedTextField
 from salons.tenancy import TenantModel
 
@@ -43,7 +43,7 @@ Intent = text_choices(
 )
 
 
-class AIConversation(TenantModel):
+class AIConversation(TenantModel, Timestamped):
     """One per (salon, customer): where the dialog stands and what the assistant has cost so far."""
 
     customer = models.ForeignKey("salons.Customer", on_delete=models.CASCADE, related_name="ai_conversations")
@@ -63,8 +63,6 @@ class AIConversation(TenantModel):
     handed_off_at = models.DateTimeField(null=True, blank=True)
     handoff_reason = models.CharField(max_length=200, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "AI conversation"

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from localization import weekday_label
-from salons.base_models import text_choices
+from salons.base_models import Timestamped, text_choices
 from salons.tenancy import TenantModel
 from salons.tenancy.scope import current_salon_or_none, salon_wall_clock
 
@@ -27,7 +27,7 @@ def generate_booking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class Service(TenantModel):
+class Service(TenantModel, Timestamped):
     """Something a salon sells by the appointment: a haircut, a colour, a manicure."""
 
     name = models.CharField(max_length=120)
@@ -39,8 +39,6 @@ class Service(TenantModel):
     price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217; the salon's currency when left empty.")
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["category", "name"]
@@ -201,7 +199,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 BookingSource = text_choices("BookingSource", "whatsapp assistant api admin", WHATSAPP="WhatsApp", API="API")
 
 
-class Booking(TenantModel):
+class Booking(TenantModel, Timestamped):
     """An appointment. ``busy_range`` (with the service's buffers) never overlaps another active one of that staff."""
 
     code = models.CharField(max_length=12, default=generate_booking_code, editable=False)
@@ -222,8 +220,6 @@ class Booking(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -308,7 +304,7 @@ class BookingEvent(TenantModel):
 ReminderStatus = text_choices("ReminderStatus", "pending sent skipped cancelled failed")
 
 
-class Reminder(TenantModel):
+class Reminder(TenantModel, Timestamped):
     """A reminder for one start time of a booking, ``offset_minutes`` before it; sent at most once."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
@@ -318,8 +314,6 @@ class Reminder(TenantModel):
     status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True, help_text="Why it was skipped or failed.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_at"]

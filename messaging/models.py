@@ -10,13 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from salons.base_models import text_choices
+from salons.base_models import Timestamped, text_choices
 from salons.tenancy import TenantModel
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
 
 
-class Conversation(TenantModel):
+class Conversation(TenantModel, Timestamped):
     """One per (salon, customer): the customer-service window, counters and what the messages cost."""
 
     customer = models.ForeignKey("salons.Customer", on_delete=models.CASCADE, related_name="+")
@@ -35,8 +35,6 @@ class Conversation(TenantModel):
         db_default=False,
         help_text='A staff member\'s "Try your assistant" chat: its messages are never sent to WhatsApp.',
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]
@@ -196,7 +194,7 @@ class ParameterFormat(models.TextChoices):
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
-class MessageTemplate(TenantModel):
+class MessageTemplate(TenantModel, Timestamped):
     """A WhatsApp message template on the salon's WABA, mirrored here with Meta's review status."""
 
     name = models.CharField(max_length=512)
@@ -210,8 +208,6 @@ class MessageTemplate(TenantModel):
     meta_id = models.CharField(max_length=64, blank=True)
     rejection_reason = models.TextField(blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "language"]

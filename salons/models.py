@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from salons.base_models import Timestamped
 from salons.crypto import EncryptedTextField
 from salons.tenancy import TenantModel
 
@@ -99,7 +100,7 @@ class ChannelStatus(models.TextChoices):
     NEEDS_CREDENTIALS = "needs_credentials", "Needs new credentials"
 
 
-class Salon(models.Model):
+class Salon(Timestamped):
     """The tenant. Its time zone decides how every time is shown; its currency, how money is."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -131,9 +132,6 @@ class Salon(models.Model):
 
     # Running totals kept by messaging (money as Decimal in the salon's currency)
     whatsapp_cost_total = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -232,7 +230,7 @@ def validate_bsuid(value: str) -> None:
         raise ValidationError(f"{value!r} is not a business-scoped user ID (for example US.13491208655302741918).")
 
 
-class Customer(TenantModel):
+class Customer(TenantModel, Timestamped):
     """A salon's client, known by one or more of: phone (E.164), WhatsApp id, business-scoped user ID (BSUID).
 
     Since 2026 a WhatsApp user with a username may write without sharing their phone number: such a customer is
@@ -255,8 +253,6 @@ class Customer(TenantModel):
     marketing_consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
     opted_out_at = models.DateTimeField(null=True, blank=True, help_text="Sent STOP: no marketing, no free-form.")
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "phone"]
