@@ -43,19 +43,28 @@ Intent = text_choices(
 )
 
 
-class AIConversation(TenantModel, Timestamped):
+class AssistantUsage(models.Model):
+    """Which provider and model answered, and the currency their cost is counted in: of a turn, or of a conversation
+    (its latest answer, and the totals)."""
+
+    provider = models.CharField(max_length=16, choices=Provider.choices, default=Provider.OFFLINE)
+    model = models.CharField(max_length=100, blank=True)
+    cost_currency = models.CharField(max_length=3, default="USD")
+
+    class Meta:
+        abstract = True
+
+
+class AIConversation(TenantModel, Timestamped, AssistantUsage):
     """One per (salon, customer): where the dialog stands and what the assistant has cost so far."""
 
     customer = models.ForeignKey("salons.Customer", on_delete=models.CASCADE, related_name="ai_conversations")
     state = models.CharField(max_length=16, choices=ConversationState.choices, default=ConversationState.ACTIVE)
     dialog_state = models.JSONField(default=dict, blank=True, help_text="What was offered, what awaits confirmation.")
     language = models.CharField(max_length=8, blank=True)
-    provider = models.CharField(max_length=16, choices=Provider.choices, default=Provider.OFFLINE)
-    model = models.CharField(max_length=100, blank=True)
     prompt_tokens_total = models.PositiveBigIntegerField(default=0)
     completion_tokens_total = models.PositiveBigIntegerField(default=0)
     cost_total = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
-    cost_currency = models.CharField(max_length=3, default="USD")
     message_count = models.PositiveIntegerField(default=0)
     failed_understanding_count = models.PositiveSmallIntegerField(
         default=0, help_text="Turns in a row the assistant did not understand."
@@ -86,7 +95,7 @@ class AIConversation(TenantModel, Timestamped):
         return self.state == ConversationState.HANDED_OFF
 
 
-class AIMessage(TenantModel):
+class AIMessage(TenantModel, AssistantUsage):
     """One turn: what was said, what the assistant understood, what it did and what it cost."""
 
     conversation = models.ForeignKey(AIConversation, on_delete=models.CASCADE, related_name="messages")
@@ -96,12 +105,9 @@ class AIMessage(TenantModel):
     whatsapp_message_id = models.CharField(max_length=64, blank=True)
     intent = models.CharField(max_length=24, choices=Intent.choices, blank=True)
     entities = models.JSONField(default=dict, blank=True)
-    provider = models.CharField(max_length=16, choices=Provider.choices, default=Provider.OFFLINE)
-    model = models.CharField(max_length=100, blank=True)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
-    cost_currency = models.CharField(max_length=3, default="USD")
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     tool_calls = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
