@@ -54,6 +54,11 @@ def normalize_phone(value: str, region: str | None = None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def secret_digest(raw: str) -> str:
+    """What is stored of a secret that is shown once (an API key, an invitation token): its SHA-256, in hex."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -204,9 +209,7 @@ class ApiKey(TenantModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @staticmethod
-    def hash_secret(raw_key: str) -> str:
-        return hashlib.sha256(raw_key.encode()).hexdigest()
+    hash_secret = staticmethod(secret_digest)
 
     @staticmethod
     def generate() -> tuple[str, str]:
@@ -328,9 +331,7 @@ class Invitation(TenantModel):
     def __str__(self) -> str:
         return f"{self.email} · {self.role}"
 
-    @staticmethod
-    def hash_token(raw_token: str) -> str:
-        return hashlib.sha256(raw_token.encode()).hexdigest()
+    hash_token = staticmethod(secret_digest)
 
     @staticmethod
     def generate_token() -> str:
