@@ -24,6 +24,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from bookings.selectors import APPOINTMENT_FIELDS, OUTCOME_FIELDS
 from config.api import DomainError
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
@@ -161,22 +162,10 @@ class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     inlines = [ReminderInline]  # the history is shown in words (bookings/backoffice/history.py)
     actions = ["confirm_selected", "complete_selected", "no_show_selected", "cancel_selected"]
     readonly_fields = [
-        "code",
-        "customer",
-        "service",
-        "staff",
-        "starts_at",
-        "ends_at",
-        "status",
-        "source",
-        "price",
-        "currency",
-        "confirmed_at",
-        "cancelled_at",
-        "cancellation_reason",
-        "created_by",
-        "created_at",
-        "updated_at",
+        *APPOINTMENT_FIELDS,
+        *("status", "source", "price", "currency"),
+        *OUTCOME_FIELDS,
+        *("created_by", "created_at", "updated_at"),
     ]
     change_list_template = "admin/bookings/booking/change_list.html"
 

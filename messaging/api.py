@@ -14,17 +14,7 @@ from rest_framework.response import Response
 
 from config.api_input import PlausibleDateField, validate_storable_json
 from messaging import selectors, services
-from messaging.models import (
-    Conversation,
-    Direction,
-    Message,
-    MessageStatus,
-    MessageTemplate,
-    MessageType,
-    ParameterFormat,
-    TemplateCategory,
-    TemplateStatus,
-)
+from messaging.models import Conversation, Message, MessageTemplate, ParameterFormat, TemplateCategory
 from salons.models import Customer, Role
 from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
 
@@ -44,20 +34,7 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conversation
-        fields = [
-            "id",
-            "customer",
-            "window_state",
-            "window_expires_at",
-            "last_inbound_at",
-            "last_message_at",
-            "message_count",
-            "inbound_count",
-            "outbound_count",
-            "cost_total",
-            "cost_currency",
-            "created_at",
-        ]
+        fields = ["id", *selectors.CONVERSATION_SUMMARY_FIELDS, "created_at"]
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -187,9 +164,7 @@ class ConversationFilter(django_filters.FilterSet):
 
 
 class MessageFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=MessageStatus.choices)
-    direction = django_filters.ChoiceFilter(choices=Direction.choices)
-    type = django_filters.ChoiceFilter(choices=MessageType.choices)
+    # status, direction and type: django-filter makes a choice filter of a model field with choices.
     conversation = django_filters.NumberFilter(field_name="conversation_id", label="Conversation id")
 
     class Meta:
@@ -198,8 +173,6 @@ class MessageFilter(django_filters.FilterSet):
 
 
 class TemplateFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=TemplateStatus.choices)
-
     class Meta:
         model = MessageTemplate
         fields = ["status"]

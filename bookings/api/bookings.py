@@ -140,23 +140,11 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         model = Booking
         fields = [
             "id",
-            "code",
-            "customer",
-            "service",
-            "staff",
-            "starts_at",
-            "ends_at",
+            *selectors.APPOINTMENT_FIELDS,
             "starts_at_local",
-            "status",
-            "source",
-            "price",
-            "currency",
-            "notes",
-            "confirmed_at",
-            "cancelled_at",
-            "cancellation_reason",
-            "created_at",
-            "updated_at",
+            *("status", "source", "price", "currency", "notes"),
+            *selectors.OUTCOME_FIELDS,
+            *("created_at", "updated_at"),
         ]
 
     def get_starts_at_local(self, booking: Booking) -> str:
