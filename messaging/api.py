@@ -9,14 +9,20 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
 from config.api_input import PlausibleDateField, validate_storable_json
 from messaging import selectors, services
 from messaging.models import Conversation, Message, MessageTemplate, ParameterFormat, TemplateCategory
 from salons.models import Customer, Role
-from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
+from salons.tenancy.api import (
+    SalonScopedAPIView,
+    SalonScopedViewSet,
+    ScopedPrimaryKeyRelatedField,
+    ServiceWrites,
+    ServiceWritesViewSet,
+)
 
 # --- serializers -------------------------------------------------------------------------------------------------
 
@@ -243,34 +249,23 @@ class TemplateSyncStartedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-@write_schema(
-    request=TemplateCreateInputSerializer,
-    response=TemplateOutputSerializer,
-    update_request=TemplateUpdateInputSerializer,
-    sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}),
-)
-class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+@extend_schema_view(sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}))
+class TemplateViewSet(ServiceWritesViewSet):
     """WhatsApp templates: create (submitted to Meta for review), edit (re-reviewed), delete, and ``sync/``."""
 
     model = MessageTemplate
     serializer_class = TemplateOutputSerializer
+    input_serializer_class = TemplateCreateInputSerializer
+    update_serializer_class = TemplateUpdateInputSerializer
+    writes = ServiceWrites("template", services.template_create, services.template_update, services.template_delete)
     filterset_class = TemplateFilter
     write_role = Role.MANAGER
 
     def scope_queryset(self, queryset):
         return queryset.order_by("name", "language")
 
-    def create(self, request, salon_id):
-        template = services.template_create(salon=self.salon, **self.valid_input(TemplateCreateInputSerializer))
-        return self.created(TemplateOutputSerializer(template).data)
-
-    def partial_update(self, request, salon_id, pk):
-        template = self.get_object()
-        data = self.valid_input(TemplateUpdateInputSerializer)
-        return Response(TemplateOutputSerializer(services.template_update(template=template, **data)).data)
-
-    def perform_destroy(self, instance):
-        services.template_delete(template=instance)
+    def update_row(self, template, data: dict):
+        return self.writes.update(template=template, **data)  # the fields as keywords, like the admin's form
 
     @action(detail=False, methods=["post"])
     def sync(self, request, salon_id):
