@@ -232,8 +232,7 @@ def conversation_hand_back(*, conversation: AIConversation) -> AIConversation:
     return conversation
 
 
-class TemplateRequired(Conflict):
-    code = "template_required"
+class TemplateRequired(Conflict, code="template_required"): ...
 
 
 @transaction.atomic

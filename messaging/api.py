@@ -103,19 +103,8 @@ class TemplateOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = MessageTemplate
         fields = [
-            "id",
-            "name",
-            "language",
-            "category",
-            "status",
-            "components",
-            "parameter_format",
-            "meta_id",
-            "rejection_reason",
-            "body_parameter_count",
-            "last_synced_at",
-            "created_at",
-            "updated_at",
+            *("id", "name", "language", "category", "status", "components", "parameter_format"),
+            *("meta_id", "rejection_reason", "body_parameter_count", "last_synced_at", "created_at", "updated_at"),
         ]
 
     def get_body_parameter_count(self, template) -> int:
