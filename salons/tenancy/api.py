@@ -38,6 +38,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
@@ -239,3 +240,12 @@ class ServiceWritesViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin
 
     def output(self, row) -> dict:
         return self.serializer_class(row).data
+
+
+def view_set_urls(view_sets: dict[str, type[ViewSetMixin]]) -> list:
+    """The URLs of ``{prefix: view set}``, each named by its prefix in the singular (``time-off`` ->
+    ``time-off-list``, ``bookings`` -> ``booking-detail``)."""
+    router = SimpleRouter()
+    for prefix, view_set in view_sets.items():
+        router.register(prefix, view_set, basename=prefix.removesuffix("s"))
+    return router.urls
