@@ -13,6 +13,7 @@ from django.urls import reverse
 from bookings import services
 from bookings.backoffice.admin import BookingBackofficeMixin
 from bookings.backoffice.book import CustomerChoice
+from bookings.backoffice.common import staff_override
 from bookings.errors import BookingConflict
 from bookings.models import (
     Booking,
@@ -234,9 +235,7 @@ class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             "Cancelled",
-            lambda b: services.booking_cancel(
-                booking=b, reason=reason, actor=request.user, override_policy=True, source=BookingSource.ADMIN
-            ),
+            lambda b: services.booking_cancel(booking=b, reason=reason, **staff_override(request)),
         )
 
     # --- the calendar and the booking page's actions: bookings/backoffice -------------------------------------
