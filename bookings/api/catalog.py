@@ -63,7 +63,7 @@ class ServiceViewSet(ServiceWritesViewSet):
 
     model = Service
     write_role = Role.MANAGER
-    serializer_class = input_serializer_class = ServiceSerializer
+    serializer_class = ServiceSerializer
     writes = ServiceWrites("service", services.service_create, services.service_update, services.service_delete)
     filterset_fields = ["is_active", "category"]
 

@@ -206,17 +206,18 @@ class ServiceWrites:
 class ServiceWritesViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
     """List, read, create, change (PATCH) and delete rows of the salon, every write a call to ``writes``.
 
-    The body is checked by ``input_serializer_class`` (for PATCH: partially, against the row), or for PATCH by
-    ``update_serializer_class`` when it has its own; the answer is ``output(row)``. The OpenAPI description of the
-    writes follows from these serializers.
+    The body is checked by ``input_serializer_class`` (by default ``serializer_class``; for PATCH: partially, against
+    the row), or for PATCH by ``update_serializer_class`` when it has its own; the answer is ``output(row)``. The
+    OpenAPI description of the writes follows from these serializers.
     """
 
     writes: ClassVar[ServiceWrites]
-    input_serializer_class: ClassVar[type[serializers.Serializer]]
+    input_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
     update_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls.input_serializer_class = cls.input_serializer_class or cls.serializer_class
         update = cls.update_serializer_class or cls.input_serializer_class
         write_schema(request=cls.input_serializer_class, response=cls.serializer_class, update_request=update)(cls)
 
