@@ -231,8 +231,7 @@ def spread(offers: list[Offer], limit: int) -> list[Offer]:
 
 
 # --- bookings of this customer only -----------------------------------------------------------------------------
-class NotYourBooking(NotFound):
-    code = "booking_not_found"
+class NotYourBooking(NotFound, code="booking_not_found"): ...
 
 
 def _own(turn: Turn, booking) -> None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -67,15 +67,10 @@ def assistant_settings_for(salon: Salon) -> AssistantSettings:
 def ai_conversation_for(*, customer: Customer, lock: bool = False) -> AIConversation:
     """The customer's AI conversation, created on first use (race-safe); ``lock`` serializes turns per customer."""
     queryset = AIConversation.objects.select_for_update() if lock else AIConversation.objects
-    conversation = queryset.filter(customer=customer).first()
-    if conversation is not None:
-        return conversation
-    try:
-        with transaction.atomic():
-            AIConversation.objects.create(customer=customer, language=supported_language(customer.language, ""))
-    except IntegrityError:
-        pass
-    return queryset.get(customer=customer)
+    conversation, _ = queryset.get_or_create(
+        customer=customer, defaults={"language": supported_language(customer.language, "")}
+    )
+    return conversation
 
 
 def _message_text(message: Any) -> str:
@@ -237,8 +232,7 @@ def conversation_hand_back(*, conversation: AIConversation) -> AIConversation:
     return conversation
 
 
-class TemplateRequired(Conflict):
-    code = "template_required"
+class TemplateRequired(Conflict, code="template_required"): ...
 
 
 @transaction.atomic

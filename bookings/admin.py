@@ -13,6 +13,7 @@ from django.urls import reverse
 from bookings import services
 from bookings.backoffice.admin import BookingBackofficeMixin
 from bookings.backoffice.book import CustomerChoice
+from bookings.backoffice.common import staff_override
 from bookings.errors import BookingConflict
 from bookings.models import (
     Booking,
@@ -24,6 +25,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from bookings.selectors import APPOINTMENT_FIELDS, OUTCOME_FIELDS
 from config.api import DomainError
 from salons.tenancy import salon_scope
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
@@ -161,22 +163,10 @@ class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
     inlines = [ReminderInline]  # the history is shown in words (bookings/backoffice/history.py)
     actions = ["confirm_selected", "complete_selected", "no_show_selected", "cancel_selected"]
     readonly_fields = [
-        "code",
-        "customer",
-        "service",
-        "staff",
-        "starts_at",
-        "ends_at",
-        "status",
-        "source",
-        "price",
-        "currency",
-        "confirmed_at",
-        "cancelled_at",
-        "cancellation_reason",
-        "created_by",
-        "created_at",
-        "updated_at",
+        *APPOINTMENT_FIELDS,
+        *("status", "source", "price", "currency"),
+        *OUTCOME_FIELDS,
+        *("created_by", "created_at", "updated_at"),
     ]
     change_list_template = "admin/bookings/booking/change_list.html"
 
@@ -245,9 +235,7 @@ class BookingAdmin(BookingBackofficeMixin, TenantAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             "Cancelled",
-            lambda b: services.booking_cancel(
-                booking=b, reason=reason, actor=request.user, override_policy=True, source=BookingSource.ADMIN
-            ),
+            lambda b: services.booking_cancel(booking=b, reason=reason, **staff_override(request)),
         )
 
     # --- the calendar and the booking page's actions: bookings/backoffice -------------------------------------

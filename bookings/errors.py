@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from rest_framework import status
-
 from config.api import Conflict, DomainError
 
 
-class BookingInvalid(DomainError):
+class BookingInvalid(DomainError, code="booking_invalid"):
     """The request can never succeed as asked: wrong staff for the service, outside hours, too soon, too late..."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "booking_invalid"
 
     def __init__(self, message: str = "", *, field: str | None = None, reason: str = "", **params):
         # ``reason`` and ``params`` let other channels word it themselves (the assistant answers in four languages).
@@ -19,23 +14,19 @@ class BookingInvalid(DomainError):
         self.reason, self.params = reason, params
 
 
-class BookingConflict(Conflict):
+class BookingConflict(Conflict, code="booking_conflict"):
     """The time is taken. ``alternatives``: up to three free slots near it, {"starts_at", "ends_at", "staff_id"}."""
-
-    code = "booking_conflict"
 
     def __init__(self, message: str = "That time is no longer available.", *, alternatives: list[dict] | None = None):
         self.alternatives = list(alternatives or [])
         super().__init__(message, extra={"alternatives": self.alternatives})
 
 
-class CustomerBusy(BookingConflict):
+class CustomerBusy(BookingConflict, code="customer_busy"):
     """The customer already has an active booking overlapping this one (and the request did not mark it parallel).
 
     ``bookings``: the codes of the overlapping bookings; ``alternatives``: free slots that do not overlap them.
     """
-
-    code = "customer_busy"
 
     def __init__(self, *, codes: list[str], alternatives: list[dict] | None = None):
         super().__init__(

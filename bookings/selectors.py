@@ -11,6 +11,10 @@ from bookings.availability import local_day_bounds
 from bookings.models import ACTIVE_STATUSES, Booking, StaffMember, StaffService, WorkingHours
 from salons.models import Customer, Salon
 
+# A booking as the API and the admin show it: the appointment, then (after its state) what became of it.
+APPOINTMENT_FIELDS = ("code", "customer", "service", "staff", "starts_at", "ends_at")
+OUTCOME_FIELDS = ("confirmed_at", "cancelled_at", "cancellation_reason")
+
 
 def booking_queryset() -> QuerySet[Booking]:
     """Bookings of the salon in scope with what their list/detail output needs, in one query."""

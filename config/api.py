@@ -21,10 +21,18 @@ class Pagination(PageNumberPagination):
 
 
 class DomainError(Exception):
-    """Base for business-rule errors raised by services; the API maps them to 4xx responses."""
+    """Base for business-rule errors raised by services; the API maps them to 4xx responses.
+
+    A subclass names its machine-readable ``code`` in its bases: ``class WindowClosed(Conflict, code="window_closed")``.
+    """
 
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
+
+    def __init_subclass__(cls, *, code: str = "", **kwargs):
+        super().__init_subclass__(**kwargs)
+        if code:
+            cls.code = code
 
     def __init__(self, message: str = "", *, field: str | None = None, extra: dict | None = None):
         super().__init__(message)
@@ -42,14 +50,12 @@ class DomainError(Exception):
         return payload
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, code="not_found"):
     status_code = status.HTTP_404_NOT_FOUND
-    code = "not_found"
 
 
-class Conflict(DomainError):
+class Conflict(DomainError, code="conflict"):
     status_code = status.HTTP_409_CONFLICT
-    code = "conflict"
 
 
 def exception_handler(exc, context):

@@ -14,6 +14,7 @@ from messaging.backoffice.customer_story import conversation_panel
 from messaging.backoffice.dashboard import whatsapp_cards
 from messaging.backoffice.templates_admin import TemplateEditorMixin
 from messaging.models import Conversation, Message, MessageTemplate
+from messaging.selectors import CONVERSATION_SUMMARY_FIELDS
 from messaging.services import template_create, template_delete, template_sync, template_update
 from salons.models import Salon
 from salons.tenancy.admin import TenantAdminMixin, TenantInlineMixin
@@ -49,18 +50,7 @@ class ConversationAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "window_state", "window_expires_at", "last_message_at", "message_count", "cost_total")
     list_select_related = ("customer",)
     search_fields = ("customer__name", "customer__phone")
-    readonly_fields = (
-        "customer",
-        "window_state",
-        "last_inbound_at",
-        "window_expires_at",
-        "last_message_at",
-        "message_count",
-        "inbound_count",
-        "outbound_count",
-        "cost_total",
-        "cost_currency",
-    )
+    readonly_fields = CONVERSATION_SUMMARY_FIELDS
     fields = readonly_fields
     inlines = [RecentMessageInline]
 

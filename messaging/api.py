@@ -9,24 +9,20 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.mixins import ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
 
 from config.api_input import PlausibleDateField, validate_storable_json
 from messaging import selectors, services
-from messaging.models import (
-    Conversation,
-    Direction,
-    Message,
-    MessageStatus,
-    MessageTemplate,
-    MessageType,
-    ParameterFormat,
-    TemplateCategory,
-    TemplateStatus,
-)
+from messaging.models import Conversation, Message, MessageTemplate, ParameterFormat, TemplateCategory
 from salons.models import Customer, Role
-from salons.tenancy.api import SalonScopedAPIView, SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
+from salons.tenancy.api import (
+    SalonScopedAPIView,
+    SalonScopedViewSet,
+    ScopedPrimaryKeyRelatedField,
+    ServiceWrites,
+    ServiceWritesViewSet,
+)
 
 # --- serializers -------------------------------------------------------------------------------------------------
 
@@ -44,20 +40,7 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conversation
-        fields = [
-            "id",
-            "customer",
-            "window_state",
-            "window_expires_at",
-            "last_inbound_at",
-            "last_message_at",
-            "message_count",
-            "inbound_count",
-            "outbound_count",
-            "cost_total",
-            "cost_currency",
-            "created_at",
-        ]
+        fields = ["id", *selectors.CONVERSATION_SUMMARY_FIELDS, "created_at"]
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -120,19 +103,8 @@ class TemplateOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = MessageTemplate
         fields = [
-            "id",
-            "name",
-            "language",
-            "category",
-            "status",
-            "components",
-            "parameter_format",
-            "meta_id",
-            "rejection_reason",
-            "body_parameter_count",
-            "last_synced_at",
-            "created_at",
-            "updated_at",
+            *("id", "name", "language", "category", "status", "components", "parameter_format"),
+            *("meta_id", "rejection_reason", "body_parameter_count", "last_synced_at", "created_at", "updated_at"),
         ]
 
     def get_body_parameter_count(self, template) -> int:
@@ -187,9 +159,7 @@ class ConversationFilter(django_filters.FilterSet):
 
 
 class MessageFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=MessageStatus.choices)
-    direction = django_filters.ChoiceFilter(choices=Direction.choices)
-    type = django_filters.ChoiceFilter(choices=MessageType.choices)
+    # status, direction and type: django-filter makes a choice filter of a model field with choices.
     conversation = django_filters.NumberFilter(field_name="conversation_id", label="Conversation id")
 
     class Meta:
@@ -198,8 +168,6 @@ class MessageFilter(django_filters.FilterSet):
 
 
 class TemplateFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=TemplateStatus.choices)
-
     class Meta:
         model = MessageTemplate
         fields = ["status"]
@@ -270,34 +238,23 @@ class TemplateSyncStartedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-@write_schema(
-    request=TemplateCreateInputSerializer,
-    response=TemplateOutputSerializer,
-    update_request=TemplateUpdateInputSerializer,
-    sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}),
-)
-class TemplateViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+@extend_schema_view(sync=extend_schema(request=None, responses={202: TemplateSyncStartedSerializer}))
+class TemplateViewSet(ServiceWritesViewSet):
     """WhatsApp templates: create (submitted to Meta for review), edit (re-reviewed), delete, and ``sync/``."""
 
     model = MessageTemplate
     serializer_class = TemplateOutputSerializer
+    input_serializer_class = TemplateCreateInputSerializer
+    update_serializer_class = TemplateUpdateInputSerializer
+    writes = ServiceWrites("template", services.template_create, services.template_update, services.template_delete)
     filterset_class = TemplateFilter
     write_role = Role.MANAGER
 
     def scope_queryset(self, queryset):
         return queryset.order_by("name", "language")
 
-    def create(self, request, salon_id):
-        template = services.template_create(salon=self.salon, **self.valid_input(TemplateCreateInputSerializer))
-        return self.created(TemplateOutputSerializer(template).data)
-
-    def partial_update(self, request, salon_id, pk):
-        template = self.get_object()
-        data = self.valid_input(TemplateUpdateInputSerializer)
-        return Response(TemplateOutputSerializer(services.template_update(template=template, **data)).data)
-
-    def perform_destroy(self, instance):
-        services.template_delete(template=instance)
+    def update_row(self, template, data: dict):
+        return self.writes.update(template=template, **data)  # the fields as keywords, like the admin's form
 
     @action(detail=False, methods=["post"])
     def sync(self, request, salon_id):

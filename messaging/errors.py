@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from rest_framework import status
-
 from config.api import Conflict, DomainError
 
 
-class WindowClosed(Conflict):
-    code = "window_closed"
+class WindowClosed(Conflict, code="window_closed"): ...
 
 
-class CustomerOptedOut(Conflict):
-    code = "customer_opted_out"
+class CustomerOptedOut(Conflict, code="customer_opted_out"): ...
 
 
-class TemplateNotApproved(Conflict):
-    code = "template_not_approved"
+class TemplateNotApproved(Conflict, code="template_not_approved"): ...
 
 
-class InvalidMessage(DomainError):
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid_message"
+class InvalidMessage(DomainError, code="invalid_message"):
+    """A message WhatsApp would refuse (too long, a bad template parameter), or one to another salon's customer."""
 
 
-class ChannelNotConnected(Conflict):
-    code = "channel_not_connected"
+class ChannelNotConnected(Conflict, code="channel_not_connected"): ...
 
 
-class TemplateSubmitFailed(DomainError):
+class TemplateSubmitFailed(DomainError, code="template_submit_failed"):
     """Meta refused a template (create, edit, list or delete); the reason is in the message."""
-
-    code = "template_submit_failed"

@@ -22,13 +22,12 @@ from messaging.models import (
     Direction,
     Message,
     MessageStatus,
-    MessageTemplate,
     MessageType,
-    TemplateStatus,
     status_may_advance,
 )
 from messaging.pricing import cost_for
 from messaging.services import conversation_for_customer, message_send_text
+from messaging.services.templates import template_event_apply as template_event_apply  # the dispatcher's entry
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon
 from salons.tenancy.sql import TenantSQL, columns, insert_ignoring_conflict, instance
@@ -292,45 +291,3 @@ def _record_pricing(message: Message, pricing: dict, salon: Salon) -> set[str]:
         if currency == salon.currency:
             Salon.objects.filter(pk=salon.pk).update(whatsapp_cost_total=F("whatsapp_cost_total") + cost)
     return fields | {"cost", "cost_currency"}
-
-
-# Meta's template events carry the new status as "event"; a few events are not statuses.
-_TEMPLATE_EVENT_STATUS = {
-    "FLAGGED": TemplateStatus.PAUSED,
-    "REINSTATED": TemplateStatus.APPROVED,
-}
-
-
-@transaction.atomic
-def template_event_apply(*, salon: Salon, field: str, value: dict) -> MessageTemplate | None:
-    """Apply message_template_status_update (and category/quality updates) to the mirrored template."""
-    meta_id = str(value.get("message_template_id", ""))
-    name = value.get("message_template_name")
-    language = value.get("message_template_language")
-    queryset = MessageTemplate.objects.select_for_update()
-    template = queryset.filter(meta_id=meta_id).first() if meta_id else None
-    if template is None and name and language:
-        template = queryset.filter(name=name, language=language).first()
-    if field == "message_template_status_update":
-        event = str(value.get("event", "")).upper()
-        new_status = _TEMPLATE_EVENT_STATUS.get(event, event)
-        if new_status not in TemplateStatus.values:
-            logger.info("template event ignored", extra={"event": event})
-            return template
-        if template is None:
-            if not (name and language):
-                return None
-            template = MessageTemplate(name=name, language=language, meta_id=meta_id)
-        template.status = new_status
-        template.meta_id = template.meta_id or meta_id
-        reason = value.get("reason") or ""
-        template.rejection_reason = "" if reason in ("", "NONE") else str(reason)
-        if value.get("message_template_category") in ("MARKETING", "UTILITY", "AUTHENTICATION"):
-            template.category = value["message_template_category"]
-        template.save()
-    elif field == "template_category_update" and template is not None:
-        category = value.get("new_category")
-        if category in ("MARKETING", "UTILITY", "AUTHENTICATION"):
-            template.category = category
-            template.save(update_fields=["category", "updated_at"])
-    return template

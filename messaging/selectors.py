@@ -12,6 +12,12 @@ from django.utils import timezone
 from messaging.models import Conversation, Message
 from salons.models import Salon
 
+# What the API's conversation and the admin's conversation page show of it: the window and the counters.
+CONVERSATION_SUMMARY_FIELDS = (
+    "customer", "window_state", "window_expires_at", "last_inbound_at", "last_message_at",
+    "message_count", "inbound_count", "outbound_count", "cost_total", "cost_currency",
+)  # fmt: skip
+
 
 def conversation_list(*, window: str | None = None, queryset: QuerySet | None = None) -> QuerySet[Conversation]:
     """The salon's conversations, newest activity first; ``window`` = "open" | "expired" narrows by window state."""

@@ -1,16 +1,13 @@
 """Tenant routes of messaging (mounted under /api/v1/salons/<salon_id>/ by config.api_urls)."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from messaging import api
-
-router = SimpleRouter()
-router.register("conversations", api.ConversationViewSet, basename="conversation")
-router.register("messages", api.MessageViewSet, basename="message")
-router.register("templates", api.TemplateViewSet, basename="template")
+from salons.tenancy.api import view_set_urls
 
 salon_patterns: list = [
-    *router.urls,
+    *view_set_urls(
+        {"conversations": api.ConversationViewSet, "messages": api.MessageViewSet, "templates": api.TemplateViewSet}
+    ),
     path("whatsapp-costs/", api.CostSummaryView.as_view(), name="whatsapp-cost-summary"),
 ]

@@ -5,26 +5,20 @@ from __future__ import annotations
 from config.api import Conflict, DomainError
 
 
-class LastOwner(Conflict):
-    code = "last_owner"
+class LastOwner(Conflict, code="last_owner"): ...
 
 
-class AlreadyMember(Conflict):
-    code = "already_member"
+class AlreadyMember(Conflict, code="already_member"): ...
 
 
-class DuplicateCustomer(Conflict):
-    code = "duplicate_customer"
+class DuplicateCustomer(Conflict, code="duplicate_customer"): ...
 
 
-class InvalidInput(DomainError):
-    code = "invalid"
+class InvalidInput(DomainError, code="invalid"): ...
 
 
-class InvalidInvitation(DomainError):
-    code = "invalid_invitation"
+class InvalidInvitation(DomainError, code="invalid_invitation"): ...
 
 
-class InvitationNeedsLogin(DomainError):
+class InvitationNeedsLogin(DomainError, code="login_required"):
     status_code = 403
-    code = "login_required"

@@ -1,9 +1,9 @@
 """API routes of the salons app: account routes (auth, me, my salons, accepting an invitation) and tenant routes."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from salons import api
+from salons.tenancy.api import view_set_urls
 
 # Routes that are not under a salon: /api/v1/auth/..., /api/v1/me/, /api/v1/salons/ (the salons I belong to).
 account_patterns: list = [
@@ -15,14 +15,15 @@ account_patterns: list = [
     path("invitations/accept/", api.InvitationAcceptView.as_view(), name="invitation-accept"),
 ]
 
-router = SimpleRouter()
-router.register("members", api.MemberViewSet, basename="member")
-router.register("invitations", api.InvitationViewSet, basename="invitation")
-router.register("api-keys", api.ApiKeyViewSet, basename="api-key")
-router.register("customers", api.CustomerViewSet, basename="customer")
-
 # Routes under /api/v1/salons/<uuid:salon_id>/ (mounted by config.api_urls).
 salon_patterns: list = [
     path("", api.SalonDetailView.as_view(), name="salon-detail"),
-    *router.urls,
+    *view_set_urls(
+        {
+            "members": api.MemberViewSet,
+            "invitations": api.InvitationViewSet,
+            "api-keys": api.ApiKeyViewSet,
+            "customers": api.CustomerViewSet,
+        }
+    ),
 ]

@@ -140,23 +140,11 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         model = Booking
         fields = [
             "id",
-            "code",
-            "customer",
-            "service",
-            "staff",
-            "starts_at",
-            "ends_at",
+            *selectors.APPOINTMENT_FIELDS,
             "starts_at_local",
-            "status",
-            "source",
-            "price",
-            "currency",
-            "notes",
-            "confirmed_at",
-            "cancelled_at",
-            "cancellation_reason",
-            "created_at",
-            "updated_at",
+            *("status", "source", "price", "currency", "notes"),
+            *selectors.OUTCOME_FIELDS,
+            *("created_at", "updated_at"),
         ]
 
     def get_starts_at_local(self, booking: Booking) -> str:
@@ -286,36 +274,31 @@ class BookingViewSet(BookingRowsListMixin, ListModelMixin, RetrieveModelMixin, S
         booking = services.booking_update_notes(booking=self.get_object(), notes=notes, actor=request_person(request))
         return _booking_response(booking)
 
+    def _change(self, service, input_serializer=None) -> Response:
+        """The booking changed by ``service`` for the caller, with what the body says (``input_serializer``)."""
+        data = self.valid_input(input_serializer) if input_serializer is not None else {}
+        booking = service(booking=self.get_object(), actor=self.request.user, source=BookingSource.API, **data)
+        return _booking_response(booking)
+
     @action(detail=True, methods=["post"])
     def reschedule(self, request, salon_id, pk):
-        data = self.valid_input(BookingRescheduleSerializer)
-        booking = services.booking_reschedule(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
-        )
-        return _booking_response(booking)
+        return self._change(services.booking_reschedule, BookingRescheduleSerializer)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, salon_id, pk):
-        data = self.valid_input(BookingCancelSerializer)
-        booking = services.booking_cancel(
-            booking=self.get_object(), actor=request.user, source=BookingSource.API, **data
-        )
-        return _booking_response(booking)
+        return self._change(services.booking_cancel, BookingCancelSerializer)
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, salon_id, pk):
-        booking = services.booking_confirm(booking=self.get_object(), actor=request.user, source=BookingSource.API)
-        return _booking_response(booking)
+        return self._change(services.booking_confirm)
 
     @action(detail=True, methods=["post"])
     def complete(self, request, salon_id, pk):
-        booking = services.booking_complete(booking=self.get_object(), actor=request.user, source=BookingSource.API)
-        return _booking_response(booking)
+        return self._change(services.booking_complete)
 
     @action(detail=True, methods=["post"], url_path="no-show", url_name="no-show")
     def no_show(self, request, salon_id, pk):
-        booking = services.booking_mark_no_show(booking=self.get_object(), actor=request.user, source=BookingSource.API)
-        return _booking_response(booking)
+        return self._change(services.booking_mark_no_show)
 
 
 class CustomerBookingViewSet(BookingRowsListMixin, ListModelMixin, SalonScopedViewSet):

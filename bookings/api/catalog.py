@@ -6,8 +6,6 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
-from rest_framework.response import Response
 
 from bookings import selectors, services
 from bookings.api.fields import SalonDateTimeField
@@ -20,7 +18,7 @@ from bookings.models import (
 from config.api_input import PlausibleIsoDateTimeFilter
 from salons.models import Role, User
 from salons.tenancy import current_salon_id
-from salons.tenancy.api import SalonScopedViewSet, ScopedPrimaryKeyRelatedField, write_schema
+from salons.tenancy.api import ScopedPrimaryKeyRelatedField, ServiceWrites, ServiceWritesViewSet
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -60,29 +58,17 @@ class ServiceSerializer(serializers.ModelSerializer):
         return value
 
 
-@write_schema(request=ServiceSerializer, response=ServiceSerializer, update_request=ServiceSerializer)
-class ServiceViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+class ServiceViewSet(ServiceWritesViewSet):
     """What the salon sells. Everyone reads; managers write. A service with bookings is deactivated, not deleted."""
 
     model = Service
     write_role = Role.MANAGER
     serializer_class = ServiceSerializer
+    writes = ServiceWrites("service", services.service_create, services.service_update, services.service_delete)
     filterset_fields = ["is_active", "category"]
 
     def scope_queryset(self, queryset):
         return queryset.order_by("category", "name")
-
-    def create(self, request, salon_id):
-        service = services.service_create(salon=self.salon, **self.valid_input(ServiceSerializer))
-        return self.created(ServiceSerializer(service).data)
-
-    def partial_update(self, request, salon_id, pk):
-        service = self.get_object()
-        data = self.valid_input(ServiceSerializer, service, partial=True)
-        return Response(ServiceSerializer(services.service_update(service=service, data=dict(data))).data)
-
-    def perform_destroy(self, instance):
-        services.service_delete(service=instance)
 
 
 # --- staff -----------------------------------------------------------------------------------------------------
@@ -138,33 +124,23 @@ class StaffUpdateInputSerializer(StaffInputSerializer):
     is_active = serializers.BooleanField(required=False)
 
 
-@write_schema(request=StaffInputSerializer, response=StaffOutputSerializer, update_request=StaffUpdateInputSerializer)
-class StaffViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+class StaffViewSet(ServiceWritesViewSet):
     """Staff with the services they do (own duration/price optional) and weekly working hours (salon time)."""
 
     model = StaffMember
     write_role = Role.MANAGER
     serializer_class = StaffOutputSerializer
+    input_serializer_class = StaffInputSerializer
+    update_serializer_class = StaffUpdateInputSerializer
+    writes = ServiceWrites("staff", services.staff_create, services.staff_update, services.staff_delete)
     filterset_fields = ["is_active"]
 
     def scope_queryset(self, queryset):
         return selectors.with_staff_details(queryset).order_by("name", "pk")
 
-    def _out(self, staff: StaffMember) -> dict:
+    def output(self, staff: StaffMember) -> dict:
+        # Read back with the services and working hours the list shows.
         return StaffOutputSerializer(self.get_queryset().get(pk=staff.pk)).data
-
-    def create(self, request, salon_id):
-        return self.created(
-            self._out(services.staff_create(salon=self.salon, **self.valid_input(StaffInputSerializer)))
-        )
-
-    def partial_update(self, request, salon_id, pk):
-        staff = self.get_object()
-        data = self.valid_input(StaffUpdateInputSerializer)
-        return Response(self._out(services.staff_update(staff=staff, data=dict(data))))
-
-    def perform_destroy(self, instance):
-        services.staff_delete(staff=instance)
 
 
 # --- time off --------------------------------------------------------------------------------------------------
@@ -191,26 +167,15 @@ class TimeOffFilter(django_filters.FilterSet):
         fields = ["staff", "starts_before", "ends_after", "salon_wide"]
 
 
-@write_schema(request=TimeOffInputSerializer, response=TimeOffOutputSerializer, update_request=TimeOffInputSerializer)
-class TimeOffViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+class TimeOffViewSet(ServiceWritesViewSet):
     """Holidays, sick days and closures: a staff member's, or the whole salon's when ``staff`` is empty."""
 
     model = TimeOff
     write_role = Role.MANAGER
     serializer_class = TimeOffOutputSerializer
+    input_serializer_class = TimeOffInputSerializer
+    writes = ServiceWrites("time_off", services.time_off_create, services.time_off_update, services.time_off_delete)
     filterset_class = TimeOffFilter
 
     def scope_queryset(self, queryset):
         return queryset.order_by("starts_at", "pk")
-
-    def create(self, request, salon_id):
-        time_off = services.time_off_create(salon=self.salon, **self.valid_input(TimeOffInputSerializer))
-        return self.created(TimeOffOutputSerializer(time_off).data)
-
-    def partial_update(self, request, salon_id, pk):
-        data = self.valid_input(TimeOffInputSerializer, partial=True)
-        time_off = services.time_off_update(time_off=self.get_object(), data=dict(data))
-        return Response(TimeOffOutputSerializer(time_off).data)
-
-    def perform_destroy(self, instance):
-        services.time_off_delete(time_off=instance)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bookings import services
-from bookings.backoffice.common import query_date
+from bookings.backoffice.common import query_date, staff_override
 from bookings.backoffice.history import booking_history
 from bookings.backoffice.slots import alternative_choices, parse_slot, slot_choices, slot_value
 from bookings.errors import BookingConflict
@@ -47,9 +47,7 @@ def act_view(model_admin, request, object_id):
                 reason = request.POST.get("reason", "").strip()
                 if not reason:
                     raise DomainError(_("Give a reason for the cancellation."), field="reason")
-                services.booking_cancel(
-                    booking=booking, reason=reason, actor=request.user, override_policy=True, source=BookingSource.ADMIN
-                )
+                services.booking_cancel(booking=booking, reason=reason, **staff_override(request))
                 messages.success(request, _("Booking %(code)s cancelled.") % {"code": booking.code})
             elif action == "move":
                 query = _move(request, booking)
@@ -72,13 +70,7 @@ def _move(request, booking) -> dict:
     reason = request.POST.get("reason", "").strip() or _("Moved in the back office")
     try:
         moved = services.booking_reschedule(
-            booking=booking,
-            starts_at=starts_at,
-            staff=staff,
-            actor=request.user,
-            override_policy=True,
-            reason=reason,
-            source=BookingSource.ADMIN,
+            booking=booking, starts_at=starts_at, staff=staff, reason=reason, **staff_override(request)
         )
     except BookingConflict as exc:
         messages.warning(request, f"{exc.message} " + _("Free nearby: choose one below."))

@@ -31,9 +31,15 @@ class Block:
     label: str = ""
     url: str = ""
     css: str = ""
-    title: str = ""
-    when: str = ""
     booking: Booking | None = None
+
+
+@dataclass
+class BookingBlock(Block):
+    """A booking's block: also the local hours it covers (``when``) and a title that says it all."""
+
+    when: str = ""
+    title: str = ""
 
 
 @dataclass
@@ -42,7 +48,7 @@ class Lane:
     day: date
     working: list[Block] = field(default_factory=list)
     time_off: list[Block] = field(default_factory=list)
-    bookings: list[Block] = field(default_factory=list)
+    bookings: list[BookingBlock] = field(default_factory=list)
     slots: list[Block] = field(default_factory=list)  # empty, bookable cells: a link to book there
 
 
@@ -191,7 +197,7 @@ def _place_bookings(grid: Grid, bookings: list[Booking], tz: ZoneInfo, px) -> No
         when = f"{local_start:%H:%M}–{local_end:%H:%M}"
         customer = booking.customer.name or booking.customer.phone
         lane.bookings.append(
-            Block(
+            BookingBlock(
                 top=px(a),
                 height=max(px(b) - px(a), 18),
                 label=customer,

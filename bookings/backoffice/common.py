@@ -10,9 +10,15 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from bookings.models import BookingSource
 from salons.models import Role, Salon
 from salons.tenancy.admin import member_salon_ids
 from salons.tenancy.admin_time import render_in_zone
+
+
+def staff_override(request) -> dict:
+    """How the back office changes a booking: as the signed-in person, from the admin, over the notice policy."""
+    return {"actor": request.user, "source": BookingSource.ADMIN, "override_policy": True}
 
 
 def user_salons(request, min_role: str = Role.VIEWER) -> list[Salon]:

@@ -6,16 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from bookings import services
 from bookings.errors import BookingConflict, BookingInvalid, CustomerBusy
 from bookings.models import Booking, BookingEvent, BookingStatus, Reminder, ReminderStatus
-from bookings.services import (
-    booking_cancel,
-    booking_complete,
-    booking_confirm,
-    booking_create,
-    booking_mark_no_show,
-    booking_reschedule,
-)
 from bookings.tests.conftest import NOW, at
 from bookings.tests.factories import ServiceFactory, StaffServiceFactory, TimeOffFactory, staff_with_hours
 from salons.tests.factories import CustomerFactory, SalonFactory, UserFactory
@@ -26,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def create(shop, customer, service, staff, starts_at, **kwargs):
     kwargs.setdefault("source", "admin")
     kwargs.setdefault("now", NOW)
-    return booking_create(salon=shop, customer=customer, service=service, staff=staff, starts_at=starts_at, **kwargs)
+    return services.booking_create(
+        salon=shop, customer=customer, service=service, staff=staff, starts_at=starts_at, **kwargs
+    )
 
 
 def test_create_stores_the_booking_its_busy_range_price_snapshot_event_and_reminders(
@@ -135,7 +130,7 @@ def test_second_booking_for_the_same_slot_conflicts_with_three_alternatives(shop
 
 def test_a_cancelled_booking_does_not_block_its_slot(shop, haircut, anna, client_of_shop):
     first = create(shop, client_of_shop, haircut, anna, at(3, 10))
-    booking_cancel(booking=first, now=NOW)
+    services.booking_cancel(booking=first, now=NOW)
     second = create(shop, CustomerFactory(salon=shop), haircut, anna, at(3, 10))
     assert second.status == BookingStatus.PENDING
 
@@ -183,15 +178,15 @@ def test_rescheduling_onto_another_booking_of_the_same_customer_is_refused(shop,
     create(shop, client_of_shop, haircut, anna, at(3, 10))
     other = create(shop, client_of_shop, haircut, ben, at(3, 14))
     with pytest.raises(CustomerBusy):
-        booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW)
-    moved = booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW, allow_parallel=True)
+        services.booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW)
+    moved = services.booking_reschedule(booking=other, starts_at=at(3, 10), now=NOW, allow_parallel=True)
     assert moved.starts_at == at(3, 10)
 
 
 # --- reschedule -----------------------------------------------------------------------------------------------
 def test_reschedule_moves_the_booking_records_before_after_and_rearms_reminders(shop, haircut, anna, client_of_shop):
     booking = create(shop, client_of_shop, haircut, anna, at(5, 10))
-    moved = booking_reschedule(booking=booking, starts_at=at(5, 10, 30), now=NOW)  # overlaps its own old range
+    moved = services.booking_reschedule(booking=booking, starts_at=at(5, 10, 30), now=NOW)  # overlaps its own old range
     assert (moved.starts_at, moved.ends_at) == (at(5, 10, 30), at(5, 11, 30))
     assert moved.busy_range.upper == at(5, 11, 45)
     event = BookingEvent.all_salons.get(booking=booking, kind="rescheduled")
@@ -209,12 +204,12 @@ def test_reschedule_to_a_taken_time_conflicts_and_keeps_the_booking(shop, haircu
     mine = create(shop, client_of_shop, haircut, anna, at(5, 10))
     create(shop, CustomerFactory(salon=shop), haircut, anna, at(5, 14))
     with pytest.raises(BookingConflict) as conflict:
-        booking_reschedule(booking=mine, starts_at=at(5, 14), now=NOW)
+        services.booking_reschedule(booking=mine, starts_at=at(5, 14), now=NOW)
     assert conflict.value.alternatives
     mine.refresh_from_db()
     assert mine.starts_at == at(5, 10)
     # Another staff member who is free: fine.
-    moved = booking_reschedule(booking=mine, starts_at=at(5, 14), staff=ben, now=NOW)
+    moved = services.booking_reschedule(booking=mine, starts_at=at(5, 14), staff=ben, now=NOW)
     assert moved.staff_id == ben.pk
 
 
@@ -222,9 +217,11 @@ def test_reschedule_inside_the_cancellation_notice_needs_an_override_with_reason
     booking = create(shop, client_of_shop, haircut, anna, at(3, 10))
     late = at(2, 12)
     with pytest.raises(BookingInvalid) as error:
-        booking_reschedule(booking=booking, starts_at=at(4, 10), now=late)
+        services.booking_reschedule(booking=booking, starts_at=at(4, 10), now=late)
     assert error.value.field == "starts_at"
-    moved = booking_reschedule(booking=booking, starts_at=at(4, 10), now=late, override_policy=True, reason="Ill")
+    moved = services.booking_reschedule(
+        booking=booking, starts_at=at(4, 10), now=late, override_policy=True, reason="Ill"
+    )
     assert moved.starts_at == at(4, 10)
 
 
@@ -233,13 +230,15 @@ def test_cancel_inside_the_notice_is_refused_unless_staff_override_with_a_reason
     booking = create(shop, client_of_shop, haircut, anna, at(3, 10))
     late = at(2, 12)  # 22 hours before, the salon wants 24
     with pytest.raises(BookingInvalid) as error:
-        booking_cancel(booking=booking, reason="Can't make it", now=late)
+        services.booking_cancel(booking=booking, reason="Can't make it", now=late)
     assert error.value.field == "starts_at"
     with pytest.raises(BookingInvalid) as error:
-        booking_cancel(booking=booking, override_policy=True, now=late)
+        services.booking_cancel(booking=booking, override_policy=True, now=late)
     assert error.value.field == "reason"
     staff_user = UserFactory()
-    cancelled = booking_cancel(booking=booking, reason="Stylist ill", override_policy=True, actor=staff_user, now=late)
+    cancelled = services.booking_cancel(
+        booking=booking, reason="Stylist ill", override_policy=True, actor=staff_user, now=late
+    )
     assert cancelled.status == BookingStatus.CANCELLED
     assert cancelled.cancelled_at == late and cancelled.cancellation_reason == "Stylist ill"
     event = BookingEvent.all_salons.get(booking=booking, kind="cancelled")
@@ -250,35 +249,35 @@ def test_cancel_inside_the_notice_is_refused_unless_staff_override_with_a_reason
 
 def test_cancel_in_time_needs_no_override(shop, haircut, anna, client_of_shop):
     booking = create(shop, client_of_shop, haircut, anna, at(3, 10))
-    assert booking_cancel(booking=booking, now=NOW).status == BookingStatus.CANCELLED
+    assert services.booking_cancel(booking=booking, now=NOW).status == BookingStatus.CANCELLED
 
 
 def test_allowed_status_transitions(shop, haircut, anna, client_of_shop):
     booking = create(shop, client_of_shop, haircut, anna, at(3, 10))
-    assert booking_confirm(booking=booking, now=NOW).status == BookingStatus.CONFIRMED
+    assert services.booking_confirm(booking=booking, now=NOW).status == BookingStatus.CONFIRMED
     with pytest.raises(BookingInvalid) as error:
-        booking_confirm(booking=booking, now=NOW)
+        services.booking_confirm(booking=booking, now=NOW)
     assert error.value.field == "status"
     with pytest.raises(BookingInvalid, match="not started"):
-        booking_complete(booking=booking, now=NOW)
+        services.booking_complete(booking=booking, now=NOW)
     after = at(3, 11)
-    done = booking_complete(booking=booking, now=after)
+    done = services.booking_complete(booking=booking, now=after)
     assert done.status == BookingStatus.COMPLETED
-    for action in (booking_cancel, booking_mark_no_show, booking_confirm):
+    for action in (services.booking_cancel, services.booking_mark_no_show, services.booking_confirm):
         with pytest.raises(BookingInvalid):
             action(booking=booking, now=after)
     with pytest.raises(BookingInvalid):
-        booking_reschedule(booking=booking, starts_at=at(6, 10), now=after)
+        services.booking_reschedule(booking=booking, starts_at=at(6, 10), now=after)
     assert [e.kind for e in BookingEvent.all_salons.filter(booking=booking)] == ["created", "confirmed", "completed"]
 
 
 def test_no_show_only_after_the_start_and_frees_nothing_retroactively(shop, haircut, anna, client_of_shop):
     booking = create(shop, client_of_shop, haircut, anna, at(3, 10))
     with pytest.raises(BookingInvalid):
-        booking_mark_no_show(booking=booking, now=NOW)
-    assert booking_mark_no_show(booking=booking, now=at(3, 10, 20)).status == BookingStatus.NO_SHOW
+        services.booking_mark_no_show(booking=booking, now=NOW)
+    assert services.booking_mark_no_show(booking=booking, now=at(3, 10, 20)).status == BookingStatus.NO_SHOW
     with pytest.raises(BookingInvalid):
-        booking_cancel(booking=booking, override_policy=True, reason="x", now=at(3, 10, 20))
+        services.booking_cancel(booking=booking, override_policy=True, reason="x", now=at(3, 10, 20))
 
 
 def test_a_booking_code_collision_is_retried_with_a_new_code(shop, haircut, anna, client_of_shop, monkeypatch):
@@ -320,8 +319,8 @@ def test_customer_side_bookings_queue_a_confirmation_in_the_same_transaction(
     assert "Tue, 3 Mar 2026, 10:00" in message.preview
 
     with django_capture_on_commit_callbacks() as callbacks:
-        booking_reschedule(booking=booking, starts_at=at(4, 10), now=NOW)
-        booking_cancel(booking=booking, now=NOW)
+        services.booking_reschedule(booking=booking, starts_at=at(4, 10), now=NOW)
+        services.booking_cancel(booking=booking, now=NOW)
     _run(callbacks)
     assert sorted(Message.all_salons.values_list("template__name", flat=True)) == [
         "booking_cancelled",

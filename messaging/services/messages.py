@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,14 +40,10 @@ def conversation_for_customer(*, salon: Salon, customer: Customer, lock: bool = 
 
 def _conversation(customer: Customer, *, lock: bool = False) -> Conversation:
     queryset = Conversation.objects.select_for_update() if lock else Conversation.objects
-    conversation = queryset.filter(customer=customer).first()
-    if conversation is not None:
-        return conversation
-    try:
-        with transaction.atomic():
-            return Conversation.objects.create(customer=customer, cost_currency=customer.salon.currency)
-    except IntegrityError:
-        return queryset.get(customer=customer)
+    conversation, _ = queryset.get_or_create(
+        customer=customer, defaults={"cost_currency": lambda: customer.salon.currency}
+    )
+    return conversation
 
 
 def _check_customer(salon: Salon, customer: Customer) -> None:
@@ -69,16 +65,20 @@ def message_enqueue(message: Message) -> None:
 
 
 def _create_outbound(
-    *,
     customer: Customer,
     conversation: Conversation,
     type_: str,
-    body: dict,
+    content: dict,
+    *,
     preview: str,
-    reply_to: Message | None,
+    reply_to: Message | None = None,
     template: MessageTemplate | None = None,
-    category_hint: str = "",
+    category_hint: str = "service",
 ) -> Message:
+    """The outbox row of a message of ``type_`` with ``content`` (a reply when ``reply_to`` is given); free-form
+    messages are service conversations, a template says its own category."""
+    reply_wamid = reply_to.wamid if reply_to is not None else None
+    body = payloads.envelope(_recipient(customer), type_, content, reply_wamid)
     now = timezone.now()
     message = Message.objects.create(
         conversation=conversation,
@@ -117,23 +117,6 @@ def _free_form_checks(customer: Customer, *, bypass_opt_out: bool) -> Conversati
     return conversation
 
 
-def _create_free_form(
-    customer: Customer, conversation: Conversation, type_: str, content: dict, *, preview: str, reply_to: Message | None
-) -> Message:
-    """The outbox row of a free-form message (a service conversation, inside the window)."""
-    reply_wamid = reply_to.wamid if reply_to is not None else None
-    body = payloads.envelope(_recipient(customer), type_, content, reply_wamid)
-    return _create_outbound(
-        customer=customer,
-        conversation=conversation,
-        type_=type_,
-        body=body,
-        preview=preview,
-        reply_to=reply_to,
-        category_hint="service",
-    )
-
-
 @transaction.atomic
 def message_send_text(
     *,
@@ -164,7 +147,7 @@ def message_send_text(
             return message_send_template(
                 salon=salon, customer=customer, template_name=fallback_template, body_parameters=fallback_parameters
             )
-        return _create_free_form(customer, conversation, MessageType.TEXT, content, preview=text, reply_to=reply_to)
+        return _create_outbound(customer, conversation, MessageType.TEXT, content, preview=text, reply_to=reply_to)
 
 
 @transaction.atomic
@@ -180,7 +163,7 @@ def message_send_interactive(
             raise InvalidMessage(str(exc), field=exc.field) from exc
         conversation = _free_form_checks(customer, bypass_opt_out=False)
         preview = (content.get("body") or {}).get("text", "")
-        return _create_free_form(
+        return _create_outbound(
             customer, conversation, MessageType.INTERACTIVE, content, preview=preview, reply_to=reply_to
         )
 
@@ -286,15 +269,12 @@ def message_send_template(
             body_parameters=params,
             quick_reply_payloads=list(quick_reply_payloads),
         )
-        conversation = _conversation(customer)
-        body = payloads.envelope(_recipient(customer), "template", content)
         return _create_outbound(
-            customer=customer,
-            conversation=conversation,
-            type_=MessageType.TEMPLATE,
-            body=body,
+            customer,
+            _conversation(customer),
+            MessageType.TEMPLATE,
+            content,
             preview=template.render_body(body_parameters),
-            reply_to=None,
             template=template,
             category_hint=(category_hint or template.category).lower(),
         )

@@ -1,9 +1,12 @@
-"""WhatsApp message templates: create, edit and delete them on the salon's WABA, mirror Meta's list, install the pack.
+"""WhatsApp message templates: create, edit and delete them on the salon's WABA, mirror Meta's list and its status
+events, install the pack.
 
 Functions that make a template take ``salon=``; those that act on one use the template's salon.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +19,8 @@ from messaging.models import MessageTemplate, ParameterFormat, TemplateCategory,
 from messaging.whatsapp import GraphAPIError, WhatsAppClient
 from salons.models import Salon
 from salons.tenancy import salon_scope
+
+logger = logging.getLogger("chairside.messaging")
 
 
 def _graph_failure(action: str, exc: GraphAPIError) -> TemplateSubmitFailed:
@@ -200,3 +205,46 @@ def template_install_pack(
             else:
                 installed.append(template_submit(salon=salon, **definition))
         return installed
+
+
+# Meta's template events carry the new status as "event"; a few events are not statuses.
+_TEMPLATE_EVENT_STATUS = {
+    "FLAGGED": TemplateStatus.PAUSED,
+    "REINSTATED": TemplateStatus.APPROVED,
+}
+
+
+@transaction.atomic
+def template_event_apply(*, salon: Salon, field: str, value: dict) -> MessageTemplate | None:
+    """Apply message_template_status_update (and category/quality updates) to the mirrored template (called by the
+    webhooks dispatcher, through ``messaging.inbound``, inside the salon's scope)."""
+    meta_id = str(value.get("message_template_id", ""))
+    name = value.get("message_template_name")
+    language = value.get("message_template_language")
+    queryset = MessageTemplate.objects.select_for_update()
+    template = queryset.filter(meta_id=meta_id).first() if meta_id else None
+    if template is None and name and language:
+        template = queryset.filter(name=name, language=language).first()
+    if field == "message_template_status_update":
+        event = str(value.get("event", "")).upper()
+        new_status = _TEMPLATE_EVENT_STATUS.get(event, event)
+        if new_status not in TemplateStatus.values:
+            logger.info("template event ignored", extra={"event": event})
+            return template
+        if template is None:
+            if not (name and language):
+                return None
+            template = MessageTemplate(name=name, language=language, meta_id=meta_id)
+        template.status = new_status
+        template.meta_id = template.meta_id or meta_id
+        reason = value.get("reason") or ""
+        template.rejection_reason = "" if reason in ("", "NONE") else str(reason)
+        if value.get("message_template_category") in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            template.category = value["message_template_category"]
+        template.save()
+    elif field == "template_category_update" and template is not None:
+        category = value.get("new_category")
+        if category in ("MARKETING", "UTILITY", "AUTHENTICATION"):
+            template.category = category
+            template.save(update_fields=["category", "updated_at"])
+    return template

@@ -5,12 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters, serializers
-from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
-from rest_framework.response import Response
 
 from salons import selectors, services
 from salons.models import Customer, normalize_phone
-from salons.tenancy.api import SalonScopedViewSet, write_schema
+from salons.tenancy.api import ServiceWrites, ServiceWritesViewSet
 
 # --- customers -------------------------------------------------------------------------------------------------
 
@@ -64,27 +62,14 @@ class CustomerInputSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])[0]) from None
 
 
-@write_schema(
-    request=CustomerInputSerializer, response=CustomerOutputSerializer, update_request=CustomerInputSerializer
-)
-class CustomerViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+class CustomerViewSet(ServiceWritesViewSet):
     """The salon's customers: search by name or phone (`?search=`), filter, page."""
 
     model = Customer
     serializer_class = CustomerOutputSerializer
+    input_serializer_class = CustomerInputSerializer
+    writes = ServiceWrites("customer", services.customer_create, services.customer_update, services.customer_delete)
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     filterset_class = CustomerFilter
     ordering_fields = ["name", "phone", "created_at"]
     ordering = ["name", "phone"]
-
-    def create(self, request, salon_id):
-        customer = services.customer_create(salon=self.salon, **self.valid_input(CustomerInputSerializer))
-        return self.created(CustomerOutputSerializer(customer).data)
-
-    def partial_update(self, request, salon_id, pk):
-        customer = self.get_object()
-        data = self.valid_input(CustomerInputSerializer, customer, partial=True)
-        return Response(CustomerOutputSerializer(services.customer_update(customer=customer, data=dict(data))).data)
-
-    def perform_destroy(self, instance):
-        services.customer_delete(customer=instance)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -9,7 +11,6 @@ from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveMod
 from rest_framework.response import Response
 
 from salons import services
-from salons.authentication import ApiKeyPrincipal
 from salons.models import ApiKey, ApiKeyScope, Invitation, Membership, Role
 from salons.tenancy.api import SalonScopedViewSet, request_person
 
@@ -17,10 +18,16 @@ from salons.tenancy.api import SalonScopedViewSet, request_person
 
 
 class _OwnersViewSet(ListModelMixin, RetrieveModelMixin, SalonScopedViewSet):
-    """Owner-only resources (members, API keys): reading them is owners' business too."""
+    """Owner-only resources (members, invitations, API keys): reading them is owners' business too. Each is listed
+    with the person it is about or was made by (``person``), in ``order``."""
 
     read_role = Role.OWNER
     write_role = Role.OWNER
+    person: ClassVar[str]
+    order: ClassVar[str]
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related(self.person).order_by(self.order)
 
 
 class MemberOutputSerializer(serializers.ModelSerializer):
@@ -79,9 +86,8 @@ class MemberViewSet(DestroyModelMixin, _OwnersViewSet):
 
     model = Membership
     serializer_class = MemberOutputSerializer
-
-    def scope_queryset(self, queryset):
-        return queryset.select_related("user").order_by("user__email")
+    person = "user"
+    order = "user__email"
 
     def create(self, request, salon_id):
         data = self.valid_input(MemberCreateSerializer)
@@ -105,9 +111,8 @@ class InvitationViewSet(DestroyModelMixin, _OwnersViewSet):
     model = Invitation
     serializer_class = InvitationOutputSerializer
     http_method_names = ["get", "delete", "options", "head"]
-
-    def scope_queryset(self, queryset):
-        return queryset.select_related("invited_by").order_by("-created_at")
+    person = "invited_by"
+    order = "-created_at"
 
     def perform_destroy(self, instance):
         services.invitation_revoke(invitation=instance)
@@ -148,14 +153,13 @@ class ApiKeyViewSet(_OwnersViewSet):
 
     model = ApiKey
     serializer_class = ApiKeyOutputSerializer
-
-    def scope_queryset(self, queryset):
-        return queryset.select_related("created_by").order_by("-created_at")
+    person = "created_by"
+    order = "-created_at"
 
     def create(self, request, salon_id):
-        data = self.valid_input(ApiKeyCreateSerializer)
-        creator = None if isinstance(request.user, ApiKeyPrincipal) else request.user
-        api_key, raw_key = services.api_key_create(salon=self.salon, created_by=creator, **data)
+        api_key, raw_key = services.api_key_create(
+            salon=self.salon, created_by=request_person(request), **self.valid_input(ApiKeyCreateSerializer)
+        )
         api_key.key = raw_key
         return self.created(ApiKeyCreatedSerializer(api_key).data)
 

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from salons.models import Salon
 from salons.tenancy.admin import member_salon_ids
-from salons.tenancy.admin_time import admin_root
+from salons.tenancy.admin_time import AdminPagesMiddleware
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -34,15 +34,10 @@ def admin_language(request) -> str:
     return salons_language(request) or translation.get_language_from_request(request) or settings.LANGUAGE_CODE
 
 
-class AdminLanguageMiddleware:
+class AdminLanguageMiddleware(AdminPagesMiddleware):
     """Activates the admin's language for admin pages (after authentication: the salons' language needs the user)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.path.startswith(admin_root()):
-            return self.get_response(request)
+    def admin_page(self, request):
         language = admin_language(request)
         with translation.override(language):
             request.LANGUAGE_CODE = language

@@ -65,9 +65,8 @@ def page_zone_name(request) -> str:
     return zone if isinstance(zone, str) else zone.key
 
 
-class AdminTimeZoneMiddleware:
-    """Admin pages run, and render, in the zone the user's salons share; a member of salons in several zones sees
-    each salon's times in its own zone (the page says so). Views about one salon's row narrow it further."""
+class AdminPagesMiddleware:
+    """A middleware for admin pages only (``admin_page``); every other request passes through untouched."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -75,6 +74,17 @@ class AdminTimeZoneMiddleware:
     def __call__(self, request):
         if not request.path.startswith(admin_root()):
             return self.get_response(request)
+        return self.admin_page(request)
+
+    def admin_page(self, request):
+        raise NotImplementedError
+
+
+class AdminTimeZoneMiddleware(AdminPagesMiddleware):
+    """Admin pages run, and render, in the zone the user's salons share; a member of salons in several zones sees
+    each salon's times in its own zone (the page says so). Views about one salon's row narrow it further."""
+
+    def admin_page(self, request):
         zone = common_zone(request)
         if zone is None:
             user = request.user
@@ -161,6 +171,7 @@ class SalonWallClockFormMixin:
 
 __all__ = [
     "MIXED",
+    "AdminPagesMiddleware",
     "AdminTimeZoneMiddleware",
     "SalonWallClockFormMixin",
     "common_zone",

@@ -28,13 +28,17 @@ See docs/permissions.md.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import DestroyModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.viewsets import ViewSetMixin
 
@@ -186,3 +190,63 @@ def write_schema(*, request, response, update_request=None, destroy: bool = True
     if destroy:
         views["destroy"] = extend_schema(responses={204: None})
     return extend_schema_view(**views, **more)
+
+
+@dataclass(frozen=True)
+class ServiceWrites:
+    """The service functions a view set writes with: ``create(salon=..., **data)``, ``update(<row>=..., data=...)``
+    and ``delete(<row>=...)``, where ``row`` is the keyword they take the row by (``"service"``, ``"time_off"``)."""
+
+    row: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+
+
+class ServiceWritesViewSet(ListModelMixin, RetrieveModelMixin, DestroyModelMixin, SalonScopedViewSet):
+    """List, read, create, change (PATCH) and delete rows of the salon, every write a call to ``writes``.
+
+    The body is checked by ``input_serializer_class`` (by default ``serializer_class``; for PATCH: partially, against
+    the row), or for PATCH by ``update_serializer_class`` when it has its own; the answer is ``output(row)``. The
+    OpenAPI description of the writes follows from these serializers.
+    """
+
+    writes: ClassVar[ServiceWrites]
+    input_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
+    update_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.input_serializer_class = cls.input_serializer_class or cls.serializer_class
+        update = cls.update_serializer_class or cls.input_serializer_class
+        write_schema(request=cls.input_serializer_class, response=cls.serializer_class, update_request=update)(cls)
+
+    def create(self, request, salon_id):
+        row = self.writes.create(salon=self.salon, **self.valid_input(self.input_serializer_class))
+        return self.created(self.output(row))
+
+    def partial_update(self, request, salon_id, pk):
+        row = self.get_object()
+        if self.update_serializer_class is None:
+            data = self.valid_input(self.input_serializer_class, row, partial=True)
+        else:
+            data = self.valid_input(self.update_serializer_class)
+        return Response(self.output(self.update_row(row, dict(data))))
+
+    def update_row(self, row, data: dict):
+        return self.writes.update(**{self.writes.row: row}, data=data)
+
+    def perform_destroy(self, instance):
+        self.writes.delete(**{self.writes.row: instance})
+
+    def output(self, row) -> dict:
+        return self.serializer_class(row).data
+
+
+def view_set_urls(view_sets: dict[str, type[ViewSetMixin]]) -> list:
+    """The URLs of ``{prefix: view set}``, each named by its prefix in the singular (``time-off`` ->
+    ``time-off-list``, ``bookings`` -> ``booking-detail``)."""
+    router = SimpleRouter()
+    for prefix, view_set in view_sets.items():
+        router.register(prefix, view_set, basename=prefix.removesuffix("s"))
+    return router.urls
