@@ -26,6 +26,7 @@ from messaging.whatsapp import WhatsAppClient
 from messaging.whatsapp.errors import AuthError, GraphAPIError, explain
 from salons.models import ChannelStatus, Salon
 from salons.tenancy import salon_scope
+from salons.tenancy.sql import TenantSQL
 
 logger = logging.getLogger("chairside.messaging")
 
@@ -71,6 +72,18 @@ FROM (
 WHERE m.id = v.id
 RETURNING m.*
 """
+
+
+# Stores Meta's wamid: fixed text (``TenantSQL``, prepared once per connection), as the claim, since it runs once per
+# message sent. A row that is no longer sending or queued (a status webhook got there first) keeps what it has.
+_MARK_SENT = TenantSQL(
+    """
+    UPDATE messaging_message
+    SET wamid = %(wamid)s, status = %(sent)s, sent_at = %(now)s, lease_expires_at = NULL, next_attempt_at = NULL,
+        updated_at = %(now)s
+    WHERE id = %(pk)s AND salon_id = %(salon)s AND status = ANY(%(unfinished)s)
+    """
+)
 
 
 def message_claim(*, salon: Salon, message_id: int) -> Message | None:
@@ -142,10 +155,10 @@ def _deliver(salon: Salon, message_id: int) -> DeliveryOutcome:
         metrics.SEND_LATENCY.observe(time.perf_counter() - started)
         return _handle_error(message, exc, salon)
     # Crash window starts (Meta accepted); store the wamid first, before anything else.
-    now = timezone.now()
-    Message.objects.filter(pk=message.pk, status__in=[MessageStatus.SENDING, MessageStatus.QUEUED]).update(
-        wamid=wamid, status=MessageStatus.SENT, sent_at=now, lease_expires_at=None, next_attempt_at=None, updated_at=now
-    )
+    _MARK_SENT.execute(
+        pk=message.pk, wamid=wamid, sent=MessageStatus.SENT, now=timezone.now(),
+        unfinished=[MessageStatus.SENDING, MessageStatus.QUEUED],
+    )  # fmt: skip
     # Crash window ends.
     metrics.SEND_LATENCY.observe(time.perf_counter() - started)
     metrics.MESSAGES_SENT.labels(type=message.type, outcome="sent").inc()

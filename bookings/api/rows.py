@@ -68,8 +68,8 @@ class BookingRowsListMixin:
     the output serializer, whose shape this is)."""
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).values(*ROW_FIELDS)
-        page = self.paginate_queryset(queryset)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = None if self.paginator is None else self.paginator.paginate_values(queryset, ROW_FIELDS, request, self)
         if page is None:
-            return Response(booking_rows(list(queryset)))
+            return Response(booking_rows(list(queryset.values(*ROW_FIELDS))))
         return self.get_paginated_response(booking_rows(page))

@@ -3,6 +3,8 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,3 +42,32 @@ def test_the_list_page_is_the_serializers_output_field_for_field(owner_client, s
         ).data
     assert response.json()["results"] == [dict(row) for row in expected]
     assert {row["status"] for row in response.json()["results"]} >= {"cancelled"}
+
+
+def test_the_page_count_joins_nothing_and_pages_still_follow_each_other(owner_client, salon):
+    """The page and its count (issue 20): the count reads the bookings table alone, whatever columns the page shows
+    from the customer, service and staff; a page past the end is still DRF's 404, page 2 still follows page 1."""
+    service = ServiceFactory(salon=salon, name="Haircut", duration_minutes=30)
+    staff = staff_with_hours(salon, [service], name="Anna", hours=[(time(9), time(18))])
+    day = timezone.now().astimezone(salon.tz).date() + timedelta(days=3)
+    for i in range(5):
+        booking_for(salon, service=service, staff=staff, starts_at=datetime.combine(day, time(9 + i), tzinfo=salon.tz))
+    url = reverse("booking-list", kwargs={"salon_id": salon.pk})
+    owner_client.get(url)  # the session and the salon's caches are warm from here on
+    with CaptureQueriesContext(connection) as captured:
+        first = owner_client.get(url, {"page_size": 3})
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and "JOIN" not in counts[0]
+    assert first.json()["count"] == 5 and len(first.json()["results"]) == 3
+    second = owner_client.get(url, {"page_size": 3, "page": 2}).json()
+    everything = owner_client.get(url).json()["results"]
+    assert [r["id"] for r in first.json()["results"] + second["results"]] == [r["id"] for r in everything]
+    assert second["next"] is None
+    assert owner_client.get(url, {"page_size": 3, "page": 3}).status_code == 404
+
+
+def test_a_named_filter_still_validates_and_filters(owner_client, salon):
+    url = reverse("booking-list", kwargs={"salon_id": salon.pk})
+    bad = owner_client.get(url, {"status": "nonsense"})
+    assert bad.status_code == 400 and "status" in bad.json()
+    assert owner_client.get(url, {"status": "confirmed", "unrelated": "x"}).status_code == 200

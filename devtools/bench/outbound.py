@@ -38,6 +38,7 @@ TOKEN = "bench-token"  # the fake accepts any token
 @dataclass(frozen=True)
 class Result:
     workers: int
+    latency_ms: float
     rps: float
     floor_rps: float
     failed: int
@@ -77,11 +78,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_fake() -> tuple[subprocess.Popen, str]:
+def start_fake(latency_ms: float = 0.0) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     code = (
         "from devtools.fake_graph import FakeGraphServer; "
-        f"FakeGraphServer(accept_unknown_tokens=True, port={port}).serve_forever()"
+        f"FakeGraphServer(accept_unknown_tokens=True, port={port}, latency_seconds={latency_ms / 1000!r})"
+        ".serve_forever()"
     )
     process = subprocess.Popen([sys.executable, "-c", code], cwd=settings.BASE_DIR)
     base_url = f"http://127.0.0.1:{port}"
@@ -151,7 +153,9 @@ def enqueue(pairs, count: int) -> tuple[list[int], list[tuple[str, dict]]]:
     return ids, requests
 
 
-def measure_workers(*, pairs, base_url: str, count: int, workers: int, rate: int, timeout: float, stdout) -> Result:
+def measure_workers(
+    *, pairs, base_url: str, latency_ms: float, count: int, workers: int, rate: int, timeout: float, stdout
+) -> Result:
     """The messages are queued before the worker starts; the rate is taken from the rows' own times (first claim
     to last sent), so neither the worker's start-up nor this process's enqueueing is measured."""
     purge_outbound()
@@ -173,21 +177,28 @@ def measure_workers(*, pairs, base_url: str, count: int, workers: int, rate: int
     elapsed = (span["last"] - span["first"]).total_seconds() if done else float("inf")
     floor = measure_floor(base_url, requests, workers)
     stdout.write(f"workers={workers}: sent {done}/{count} in {elapsed:.2f}s; floor {floor:.1f}/s")
-    return Result(workers=workers, rps=done / elapsed, floor_rps=floor, failed=count - done)
+    return Result(workers=workers, latency_ms=latency_ms, rps=done / elapsed, floor_rps=floor, failed=count - done)
 
 
-def run(*, count: int, workers: list[int], numbers: int, rate: int, timeout: float, stdout) -> list[Result]:
+def run(
+    *, count: int, workers: list[int], latencies_ms: list[float], numbers: int, rate: int, timeout: float, stdout
+) -> list[Result]:
+    """One run per (Graph API latency, worker processes); each latency gets a fake of its own."""
     pairs = bench_salons(numbers)
-    fake, base_url = start_fake()
     results = []
     try:
-        for n in workers:
-            results.append(
-                measure_workers(
-                    pairs=pairs, base_url=base_url, count=count, workers=n, rate=rate, timeout=timeout, stdout=stdout
-                )
-            )
+        for latency_ms in latencies_ms:
+            fake, base_url = start_fake(latency_ms)
+            try:
+                for n in workers:
+                    results.append(
+                        measure_workers(
+                            pairs=pairs, base_url=base_url, latency_ms=latency_ms, count=count, workers=n,
+                            rate=rate, timeout=timeout, stdout=stdout,
+                        )
+                    )  # fmt: skip
+            finally:
+                stop(fake)
     finally:
-        stop(fake)
         Message.all_salons.filter(salon__slug__startswith=BENCH_SLUG).delete()
     return results

@@ -143,6 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
         except GraphError as exc:
             return self._reply(*error_envelope(exc.code, exc.details))
         user = state.user_for(address)
+        time.sleep(fake.latency_seconds)
         wamid = "wamid." + base64.b64encode(f"FAKE{address}{secrets.token_hex(12)}".encode()).decode().rstrip("=")
         with state.lock:
             state.sent.append(SentMessage(phone_number_id, wamid, body, self.token))
@@ -186,6 +187,7 @@ class FakeGraphServer:
         token_lookup: Callable[[str], tuple[str, str] | None] | None = None,
         template_lookup: TemplateLookup | None = None,
         timeout_seconds: float = 3.0,
+        latency_seconds: float = 0.0,  # Meta's own time per send (network + processing: 50-300 ms); 0 answers at once
     ):
         self.state = FakeGraphState(
             accept_unknown_tokens=accept_unknown_tokens, token_lookup=token_lookup, template_lookup=template_lookup
@@ -193,6 +195,7 @@ class FakeGraphServer:
         self.state.callback_url = callback_url
         self.app_secret = app_secret
         self.timeout_seconds = timeout_seconds
+        self.latency_seconds = latency_seconds
         self.httpd = _Server((host, port), _Handler)
         self.httpd.fake = self
         self.base_url = f"http://{host}:{self.httpd.server_address[1]}"

@@ -163,6 +163,11 @@ class TenantModel(models.Model):
         return db_salon(self.salon_id) if _current_salon.get() is None else nullcontext()
 
 
+# Fixed text, prepared once per connection: every task (one per outbound message) starts with this lookup, and the
+# ORM's building and compiling of the same filter cost more than PostgreSQL's primary-key read (bench_outbound).
+_ACTIVE_SALON_SQL = "SELECT * FROM salons_salon WHERE id = %s AND is_active"
+
+
 def salon_task(func: Callable) -> Callable:
     """Decorate a Celery task body taking ``salon_id`` so that it runs inside that salon's scope.
 
@@ -173,7 +178,7 @@ def salon_task(func: Callable) -> Callable:
     def wrapper(*args: Any, salon_id: str | uuid.UUID, **kwargs: Any) -> Any:
         from salons.models import Salon  # salons.models imports this module (TenantModel): late, for that cycle
 
-        salon = Salon.objects.filter(pk=salon_id, is_active=True).first()
+        salon = next(iter(Salon.objects.raw(_ACTIVE_SALON_SQL, [salon_id])), None)
         if salon is None:
             logging.getLogger("chairside.tasks").warning(
                 "task skipped: salon not found or inactive", extra={"task": func.__name__, "salon_id": str(salon_id)}
