@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters, serializers
 
+from config.api import FilterBackend
 from salons import selectors, services
 from salons.models import Customer, normalize_phone
 from salons.tenancy.api import ServiceWrites, ServiceWritesViewSet
@@ -69,7 +70,7 @@ class CustomerViewSet(ServiceWritesViewSet):
     serializer_class = CustomerOutputSerializer
     input_serializer_class = CustomerInputSerializer
     writes = ServiceWrites("customer", services.customer_create, services.customer_update, services.customer_delete)
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
+    filter_backends = [FilterBackend, filters.OrderingFilter]
     filterset_class = CustomerFilter
     ordering_fields = ["name", "phone", "created_at"]
     ordering = ["name", "phone"]
