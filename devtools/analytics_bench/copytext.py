@@ -61,8 +61,8 @@ class Table:
             else:
                 defaults.append(r"\N")
         slots = [default.replace("{", "{{").replace("}", "}}") for default in defaults]
-        for position in self.positions:
-            slots[position] = "{}"
+        for number, position in enumerate(self.positions):  # values come in ``columns`` order, whatever the fields'
+            slots[position] = f"{{{number}}}"
         self.line = "\t".join(slots) + "\n"
         self.buffer = io.StringIO()
         self.count = 0
