@@ -26,17 +26,8 @@ from tests.clusters import app_role_on, copy_test_schema, django_on
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
-from webhooks.tests.conftest import (
-    PHONE_NUMBER_ID,
-    SECRET,
-    URL,
-    WABA_ID,
-    body_of,
-    messages_change,
-    payload_of,
-    text_message,
-    wsgi_post,
-)
+from webhooks.tests.conftest import SECRET, URL, wsgi_post
+from webhooks.tests.payloads import PHONE_NUMBER_ID, WABA_ID, body_of, messages_change, payload_of, text_message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_assistant")]
 
