@@ -12,7 +12,6 @@ MONTHS = {
 }  # fmt: skip
 RELATIVE_DAYS = {"heute": 0, "heute abend": 0, "heute nachmittag": 0, "morgen": 1, "ubermorgen": 2}
 NEXT_BEFORE = ["nachsten", "nachste", "kommenden", "kommende"]
-NEXT_AFTER: list[str] = []
 NEXT_WEEK = ["nachste woche", "kommende woche", "nachster woche"]
 DAY_MARKERS = ["den", "am", "dem"]
 PARTS = {
@@ -28,7 +27,6 @@ HOUR_WORDS = {
     "eins": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6, "sieben": 7, "acht": 8,
     "neun": 9, "zehn": 10, "elf": 11, "zwolf": 12,
 }  # fmt: skip
-HALF_AFTER: list[str] = []
 GREETINGS_WITH_TIME = ["guten morgen", "guten abend", "guten tag", "gute nacht"]
 DURATION_WORDS = ["min", "minuten", "minute", "tagen", "tage", "tag", "stunden", "wochen"]
 INTENTS = {

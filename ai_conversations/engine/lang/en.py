@@ -15,7 +15,6 @@ RELATIVE_DAYS = {
     "tomorrow": 1, "tmrw": 1, "tmr": 1, "day after tomorrow": 2, "the day after tomorrow": 2,
 }  # fmt: skip
 NEXT_BEFORE = ["next", "coming", "this coming"]  # "next Monday": its next occurrence
-NEXT_AFTER: list[str] = []
 NEXT_WEEK = ["next week"]  # "next week Wednesday": that weekday of the next calendar week
 DAY_MARKERS = ["the", "on the", "on"]  # "the 14th"
 PARTS = {
@@ -31,7 +30,6 @@ HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12,
 }  # fmt: skip
-HALF_AFTER: list[str] = []
 GREETINGS_WITH_TIME = ["good morning", "good afternoon", "good evening", "good night"]
 DURATION_WORDS = ["min", "mins", "minutes", "minute", "days", "day", "hours", "weeks", "week"]
 INTENTS = {

@@ -23,7 +23,6 @@ PARTS = {
 NOON = ["mediodia", "a mediodia"]
 AT = ["a las", "a la", "las", "sobre las", "hacia las", "para las"]
 AFTER = ["a partir de las", "despues de las", "desde las", "mas tarde de las"]
-HALF_PAST: list[str] = []
 HOUR_WORDS = {
     "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
     "diez": 10, "once": 11, "doce": 12,

@@ -22,7 +22,6 @@ PARTS = {
 NOON = ["meio dia", "meio-dia", "ao meio dia", "ao meio-dia"]
 AT = ["as", "a", "pelas", "para as", "por volta das"]
 AFTER = ["depois das", "a partir das", "apos as"]
-HALF_PAST: list[str] = []
 HOUR_WORDS = {
     "uma": 1, "duas": 2, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7, "oito": 8, "nove": 9,
     "dez": 10, "onze": 11, "doze": 12,
