@@ -1,14 +1,17 @@
-"""One module per language the assistant reads: its words for days, months, times and parts of the day, its
-intent keywords and the everyday words that tell the language apart, one name per field of ``base.Language``. Adding a
-language is one such module (listed in ``LANGUAGES``) plus its gettext catalog (``localization/locale/<lang>``).
-Everything is written accent-free and lower case (``engine.text.normalize``)."""
+"""One keyword file per language the assistant reads (``<code>.toml`` in this folder): its words for days, months,
+times and parts of the day, its intent keywords and the everyday words that tell the language apart, one key per field
+of ``base.Language``. Adding a language is one such file (its code in ``CODES``) plus its gettext catalog
+(``localization/locale/<lang>``). Everything is written accent-free and lower case (``engine.text.normalize``)."""
 
 from __future__ import annotations
 
-from ai_conversations.engine.lang import de, en, es, pt
+from pathlib import Path
+
 from ai_conversations.engine.lang.base import Language
 
-LANGUAGES: dict[str, Language] = {language.code: language for language in map(Language.of, (en, es, pt, de))}
+# In this order: where two languages use the same word in a table (``merged``), the later one's meaning wins.
+CODES = ("en", "es", "pt", "de")
+LANGUAGES: dict[str, Language] = {code: Language.load(Path(__file__).with_name(f"{code}.toml")) for code in CODES}
 
 
 def merged(name: str) -> dict:

@@ -1,11 +1,13 @@
-"""What a language module (``engine/lang/<code>.py``) declares: one upper-case name per field of ``Language``, in the
+"""What a language's keyword file (``engine/lang/<code>.toml``) holds: one key per field of ``Language``, in the
 language's words, accent-free and lower case (``engine.text.normalize``). The fields with a default (words a language
-may not have) can be left out."""
+may not have) can be left out. Weekdays, months and hour words are numbered lists: the words in order, words for the
+same number joined by "/" ("september/sep/sept")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from types import ModuleType
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,10 +30,18 @@ class Language:
     greetings_with_time: list[str]  # "good morning" names no time
     duration_words: list[str]  # "10 min" is no clock time
     intents: dict[str, list[str]]  # intent (and handoff kind) -> keywords
-    common_words: str  # everyday words that tell the language apart, separated by spaces
+    common_words: str  # everyday words that tell the language apart, separated by white space
 
     @classmethod
-    def of(cls, module: ModuleType) -> Language:
-        """The language a module declares (a name it lacks without a default is an error here, at import)."""
-        declared = {item.name: getattr(module, item.name.upper(), None) for item in fields(cls)}
-        return cls(**{name: words for name, words in declared.items() if words is not None})
+    def load(cls, path: Path) -> Language:
+        """The language a keyword file declares (a missing key without a default is an error here, at import)."""
+        with path.open("rb") as file:
+            words = tomllib.load(file)
+        numbering = {"weekdays": 0, "months": 1, "hour_words": 1}
+        return cls(**{**words, **{name: numbered(words[name], first=first) for name, first in numbering.items()}})
+
+
+def numbered(words: str, *, first: int = 1) -> dict[str, int]:
+    """Numbers in a language's words, in order from ``first``: ``numbered("one two")`` is {"one": 1, "two": 2}.
+    Words for the same number are joined by "/" ("september/sep/sept")."""
+    return {word: number for number, synonyms in enumerate(words.split(), start=first) for word in synonyms.split("/")}
