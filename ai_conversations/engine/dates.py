@@ -23,28 +23,28 @@ def _alt(words) -> str:
 
 def _parts() -> dict[str, re.Pattern]:
     table: dict[str, list[str]] = {"morning": [], "afternoon": [], "evening": []}
-    for module in LANGUAGES.values():
-        for name, words in module.PARTS.items():
+    for language in LANGUAGES.values():
+        for name, words in language.parts.items():
             table[name].extend(words)
     return {name: keyword_regex(words) for name, words in table.items()}
 
 
-WEEKDAYS = merged("WEEKDAYS")
-MONTHS = merged("MONTHS")
-RELATIVE = merged("RELATIVE_DAYS")
-HOUR_WORDS = merged("HOUR_WORDS")
+WEEKDAYS = merged("weekdays")
+MONTHS = merged("months")
+RELATIVE = merged("relative_days")
+HOUR_WORDS = merged("hour_words")
 PARTS = _parts()
 PART_OF_DAY_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
 
-_GREETINGS = keyword_regex(joined("GREETINGS_WITH_TIME"))
+_GREETINGS = keyword_regex(joined("greetings_with_time"))
 _RELATIVE = re.compile(_W + "(?P<w>" + _alt(RELATIVE) + ")" + _E)
-_NEXT_WEEK = keyword_regex(joined("NEXT_WEEK"))
+_NEXT_WEEK = keyword_regex(joined("next_week"))
 _ORD = r"(?:st|nd|rd|th|\.|o|a|º)?"
 _NOT_TIME = r"(?!\s*(?:[:h]\d|h\b|hs\b|uhr|am\b|pm\b|horas|min))"
-_DAY_MARKERS = _alt(joined("DAY_MARKERS"))
+_DAY_MARKERS = _alt(joined("day_markers"))
 _WEEKDAY = (
-    "(?:" + _alt(joined("NEXT_BEFORE")) + r"\s+)?(?P<wd>" + _alt(WEEKDAYS) + ")"
-    r"(?:\s+" + _alt(joined("NEXT_AFTER")) + ")?"
+    "(?:" + _alt(joined("next_before")) + r"\s+)?(?P<wd>" + _alt(WEEKDAYS) + ")"
+    r"(?:\s+" + _alt(joined("next_after")) + ")?"
 )
 # "Friday the 15th", "viernes 15", "sexta dia 15", "Freitag den 15."
 _WEEKDAY_DOM = re.compile(_W + _WEEKDAY + r",?\s+(?:" + _DAY_MARKERS + r"\s+)?(?P<d>\d{1,2})" + _ORD + _E + _NOT_TIME)
@@ -73,8 +73,8 @@ _BARE_ORDINAL = re.compile(_W + r"(?P<d>\d{1,2})(?:st|nd|rd|th)" + _E)
 
 _AMPM = r"(?P<ampm>a\.?m\.?|p\.?m\.?)"
 _HOUR = r"(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + "(?![a-z]))"
-_DURATION = r"(?!\s*" + _alt(joined("DURATION_WORDS")) + _E + ")"
-_HALF_AFTER = r"(?P<half>\s+" + _alt(joined("HALF_AFTER")) + ")?" if joined("HALF_AFTER") else ""
+_DURATION = r"(?!\s*" + _alt(joined("duration_words")) + _E + ")"
+_HALF_AFTER = r"(?P<half>\s+" + _alt(joined("half_after")) + ")?" if joined("half_after") else ""
 _TIME_PATTERNS = [
     # 15:30, 3.30pm, 15h30, 14.30 Uhr
     re.compile(r"(?<![\d/.:])(?P<h>\d{1,2})\s*(?::|\.|h)\s*(?P<m>\d{2})(?![\d/])\s*(?:" + _AMPM + r"|uhr|hs?\b)?"),
@@ -85,7 +85,7 @@ _TIME_PATTERNS = [
     # at 3, around 6, a las 10, a la una, às 15, um 14, gegen 10 (and "y media", "e meia")
     re.compile(
         _W
-        + _alt(joined("AT"))
+        + _alt(joined("at"))
         + r"\s+"
         + _HOUR
         + r"(?![\d:./])"
@@ -100,7 +100,7 @@ _TIME_PATTERNS = [
 _HALF = re.compile(_W + r"(?P<kind>half past|halb)\s+(?P<h>\d{1,2}|" + _alt(HOUR_WORDS) + ")" + _E)
 _AFTER = re.compile(
     _W
-    + _alt(joined("AFTER"))
+    + _alt(joined("after"))
     + r"\s+"
     + _HOUR
     + r"(?:\s*(?::|\.|h)\s*(?P<m>\d{2}))?\s*(?:"
@@ -108,7 +108,7 @@ _AFTER = re.compile(
     + r"|uhr|h\b|hs\b)?"
     + _DURATION
 )
-_NOON = re.compile(_W + _alt(joined("NOON")) + _HALF_AFTER + _E)
+_NOON = re.compile(_W + _alt(joined("noon")) + _HALF_AFTER + _E)
 
 
 _GERMAN_COMPOUND = re.compile(

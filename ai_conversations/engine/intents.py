@@ -30,7 +30,7 @@ _HANDOFF_KINDS = ["late", "complaint"]
 
 _COMPILED = [(str(key), keyword_regex(intent_keywords(str(key)))) for key in _ORDER]
 _HANDOFF_COMPILED = [(kind, keyword_regex(intent_keywords(kind))) for kind in _HANDOFF_KINDS]
-_NO_WORDS = frozenset(w for module in LANGUAGES.values() for w in module.INTENTS["decline"] if " " not in w) | {"nope"}
+_NO_WORDS = frozenset(w for lang in LANGUAGES.values() for w in lang.intents["decline"] if " " not in w) | {"nope"}
 _SMALL_TALK = (Intent.GREETING, Intent.THANKS, Intent.CONFIRM, Intent.DECLINE)
 
 

@@ -12,7 +12,7 @@ SUPPORTED = tuple(LANGUAGES)
 
 # Distinctive everyday words (accent-free), from each language's module. Words shared by two languages simply score
 # for both.
-_KEYWORDS: dict[str, frozenset[str]] = {code: frozenset(m.COMMON_WORDS.split()) for code, m in LANGUAGES.items()}
+_KEYWORDS: dict[str, frozenset[str]] = {code: frozenset(lang.common_words.split()) for code, lang in LANGUAGES.items()}
 # Letters that only one of the languages uses.
 _LETTERS = {"es": "ñ¿¡", "pt": "ãõç", "de": "äöüß"}
 

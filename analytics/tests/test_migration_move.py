@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -20,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from dbops.connection import admin_dsn
+from tests.children import manage_shell
 
 # Every app that changed since: a later migration of one app may depend on the move (dbops' RLS of PendingReply).
 PREVIOUS_HEAD = {
@@ -123,14 +122,7 @@ def _child(database_url: str, code: str):
         "CHAIRSIDE_NO_EMBEDDED": "1",
     }
     env.pop("TEST_DATABASE_NAME", None)
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = manage_shell(code, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith(RESULT))
     return json.loads(line[len(RESULT) :])

@@ -5,7 +5,6 @@ its own writes from the primary, and a replica that is down or lags past the lim
 from __future__ import annotations
 
 import copy
-import time
 
 import pytest
 from django.db import connections, transaction
@@ -17,6 +16,7 @@ from config.db.routing import PIN_COOKIE, ReplicaPinMiddleware, end_life, replic
 from dbops.replication import throwaway_pair, wait_for_replay
 from salons.models import Salon
 from salons.tests.factories import SalonFactory
+from tests.children import wait_until
 from tests.clusters import app_role_on, copy_test_schema, django_on
 
 # Not wrapped in a test transaction: the tests point the default connection at the pair's primary.
@@ -66,13 +66,6 @@ def written_elsewhere(**kwargs) -> Salon:
         return SalonFactory(**kwargs)
     finally:
         end_life(token)
-
-
-def wait_until(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.05)
 
 
 def test_a_row_written_on_the_primary_is_read_from_the_replica_after_it_arrives(routed):
@@ -133,7 +126,7 @@ def test_a_replica_whose_replay_is_paused_past_the_lag_limit_is_skipped(routed, 
     settings.DB_REPLICA_MAX_LAG_SECONDS = 0.5
     replica.execute("SELECT pg_wal_replay_pause()")
     salon = written_elsewhere(name="Lagging")
-    wait_until(lambda: routing.replica_lag("replica_1") > 0.5)
+    wait_until(lambda: routing.replica_lag("replica_1") > 0.5, timeout=60)
     routing.forget_replica_health()
     with replica_reads():
         query = Salon.objects.filter(pk=salon.pk)

@@ -7,7 +7,6 @@ import ipaddress
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.conf import settings
 from dbops import cluster as cluster_module
 from dbops.cluster import Cluster, hand_over, throwaway_cluster
 from dbops.roles import Roles, apply_roles
+from tests.children import manage_shell
 from tests.tools import tools_required
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "postgres"
@@ -126,14 +126,7 @@ def _app_connects(port: int, **env: str) -> subprocess.CompletedProcess:
         "    c.execute('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()')\n"
         "    print('TLS', *c.fetchone())\n"
     )
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage_shell(code, env=environment, timeout=120)
 
 
 def _postgres_with_ssl() -> Path:

@@ -174,7 +174,7 @@ class Generator:
             t["customer"].add(
                 customer_id, salon_id, phone, phone[1:], f"Customer {index}-{c}", language, created, created
             )
-            days[self.local_day(tz, created)].new_customers += 1
+            days[self.local_day(tz, created)].sums["new_customers"] += 1
             customers.append(customer_id)
 
         # services and staff
@@ -233,16 +233,16 @@ class Generator:
                 f"[{starts.isoformat()},{ends.isoformat()})", status, rng.choice(["whatsapp", "assistant", "admin"]),
                 price, currency, confirmed, cancelled, created, updated,
             )  # fmt: skip
-            days[self.local_day(tz, created)].created += 1
+            days[self.local_day(tz, created)].sums["bookings_created"] += 1
             if confirmed is not None:
-                days[self.local_day(tz, confirmed)].confirmed += 1
+                days[self.local_day(tz, confirmed)].sums["bookings_confirmed"] += 1
             if cancelled is not None:
-                days[self.local_day(tz, cancelled)].cancelled += 1
+                days[self.local_day(tz, cancelled)].sums["bookings_cancelled"] += 1
             if status == "completed":
-                days[day].completed += 1
-                days[day].revenue += price
+                days[day].sums["bookings_completed"] += 1
+                days[day].sums["revenue"] += price
             elif status == "no_show":
-                days[day].no_show += 1
+                days[day].sums["bookings_no_show"] += 1
 
     def conversations(self, salon_id, tz, currency, n_messages, n_conversations, customers, days) -> None:
         rng = self.rng
@@ -266,9 +266,9 @@ class Generator:
                     cost = Decimal("0.0506")
                     self.message(salon_id, conversation_id, customer_id, "outbound", "template", at, cost, currency)
                     day = days[self.local_day(tz, at)]
-                    day.messages_out += 1
-                    day.templates += 1
-                    day.whatsapp_cost += cost
+                    day.sums["messages_out"] += 1
+                    day.sums["templates_sent"] += 1
+                    day.sums["whatsapp_cost"] += cost
                     cost_total += cost
                     written += 1
                     at += timedelta(seconds=rng.uniform(60, 600))
@@ -277,9 +277,9 @@ class Generator:
                         break
                     message_id = self.message(salon_id, conversation_id, customer_id, "inbound", "text", at, None, "")
                     day = days[self.local_day(tz, at)]
-                    day.messages_in += 1
+                    day.sums["messages_in"] += 1
                     if last_inbound is None or last_inbound <= at - timedelta(hours=24):
-                        day.opened += 1
+                        day.sums["conversations_opened"] += 1
                     last_inbound = at
                     inbound_count += 1
                     intent = rng.choices(list(INTENT_PHRASES), INTENT_WEIGHTS)[0]
@@ -293,7 +293,7 @@ class Generator:
                         salon_id, conversation_id, customer_id, "outbound", "text", reply_at, Decimal("0"), currency
                     )
                     reply_day = days[self.local_day(tz, reply_at)]
-                    reply_day.messages_out += 1
+                    reply_day.sums["messages_out"] += 1
                     day.responses.append(round(delay, 3))
                     if assistant:
                         tokens = rng.randint(300, 900) if rng.random() < 0.3 else 0
@@ -310,7 +310,7 @@ class Generator:
             handed_off = rng.random() < 0.03
             handed_off_at = last if handed_off else None
             if handed_off:
-                days[self.local_day(tz, last)].handoffs += 1
+                days[self.local_day(tz, last)].sums["handoffs"] += 1
             self.tables["aiconversation"].add(
                 ai_conversation_id, salon_id, customer_id, "handed_off" if handed_off else "active", "en",
                 written if assistant else 0, handed_off_at, "asked for a person" if handed_off else "", last,
@@ -341,9 +341,9 @@ class Generator:
             "openai_compat" if tokens else "offline", tokens, 0, cost, 40 if direction == "out" else None, at,
         )  # fmt: skip
         if direction == "out":
-            day.ai_messages += 1
-            day.ai_tokens += tokens
-            day.ai_cost += cost
+            day.sums["ai_messages"] += 1
+            day.sums["ai_tokens"] += tokens
+            day.sums["ai_cost"] += cost
 
     def rollups(self, salon_id, tz, currency, days: dict[date, Day]) -> None:
         today = (self.now + self._offset(tz, self.now.date())).date()
@@ -352,11 +352,15 @@ class Generator:
             day_date = first + timedelta(days=offset)
             d = days.get(day_date) or Day()
             median = round(statistics.median(d.responses), 3) if d.responses else None
-            self.tables["stats"].add(
-                self.next_id("stats"), salon_id, day_date, d.created, d.confirmed, d.cancelled, d.completed,
-                d.no_show, d.revenue, currency, d.new_customers, d.messages_in, d.messages_out, d.templates, d.opened,
-                d.whatsapp_cost, currency, d.ai_messages, d.ai_tokens, d.ai_cost, PRICE_CURRENCY, d.handoffs,
-                median, len(d.responses), True, self.now,
-            )  # fmt: skip
+            row = {
+                **d.sums,
+                "revenue_currency": currency,
+                "whatsapp_cost_currency": currency,
+                "ai_cost_currency": PRICE_CURRENCY,
+                "first_response_median_seconds": median,
+                "first_responses": len(d.responses),
+            }
+            columns = (row.get(column, 0) for column in STATS_COLUMNS)
+            self.tables["stats"].add(self.next_id("stats"), salon_id, day_date, *columns, True, self.now)
             for intent, count in sorted(d.intents.items()):
                 self.tables["intents"].add(self.next_id("intents"), salon_id, day_date, intent, count, self.now)

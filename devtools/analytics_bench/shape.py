@@ -3,9 +3,8 @@ the day totals a salon's rollup must find."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from bookings.models import CODE_ALPHABET
 from devtools.analytics_bench.copytext import esc
@@ -36,24 +35,11 @@ INTENT_WEIGHTS = [30, 20, 8, 8, 8, 12, 8, 2, 4]
 
 @dataclass
 class Day:
-    """What the rollup of one salon-local day must find (mirrors analytics.services)."""
+    """What the rollup of one salon-local day must find (mirrors analytics.services): the sums by their stats column
+    (``STATS_COLUMNS``: ``bookings_created``, ``revenue``, ``messages_in``, ...), the first-response delays and the
+    assistant's intents."""
 
-    created: int = 0
-    confirmed: int = 0
-    cancelled: int = 0
-    completed: int = 0
-    no_show: int = 0
-    revenue: Decimal = Decimal("0")
-    new_customers: int = 0
-    messages_in: int = 0
-    messages_out: int = 0
-    templates: int = 0
-    opened: int = 0
-    whatsapp_cost: Decimal = Decimal("0")
-    ai_messages: int = 0
-    ai_tokens: int = 0
-    ai_cost: Decimal = Decimal("0")
-    handoffs: int = 0
+    sums: Counter = field(default_factory=Counter)
     responses: list = field(default_factory=list)
     intents: dict = field(default_factory=lambda: defaultdict(int))
 

@@ -12,24 +12,37 @@ from salons.models import Customer
 
 DEMO_PHONE = "+4915100000042"
 
-_SCRIPT = {
-    "de": [
-        ("in", "Hallo! Habt ihr morgen Nachmittag Zeit für einen Haarschnitt?", Intent.ASK_AVAILABILITY),
-        ("out", "Freie Zeiten für Haarschnitt:\n[Do 15:00 | Do 15:30 | Do 16:00]", Intent.ASK_AVAILABILITY),
-        ("in", "15:00", Intent.BOOK),
-        ("out", "Soll ich Haarschnitt am Do, 15:00 buchen?\n[Ja, buchen | Andere Zeit | Nein]", Intent.BOOK),
-        ("in", "Ja, buchen", Intent.CONFIRM),
-        ("out", "Gebucht ✅", Intent.CONFIRM),
-    ],
-    "default": [
-        ("in", "Hi! Do you have time for a haircut tomorrow afternoon?", Intent.ASK_AVAILABILITY),
-        ("out", "Free times for Haircut:\n[Thu 15:00 | Thu 15:30 | Thu 16:00]", Intent.ASK_AVAILABILITY),
-        ("in", "15:00", Intent.BOOK),
-        ("out", "Book Haircut on Thu, 15:00?\n[Yes, book it | Other time | No]", Intent.BOOK),
-        ("in", "Yes, book it", Intent.CONFIRM),
-        ("out", "Booked ✅", Intent.CONFIRM),
-    ],
+# The example dialogue: three exchanges (the customer writes, the assistant answers) with their intents; German
+# salons get it in German, the others in English.
+_INTENTS = (Intent.ASK_AVAILABILITY, Intent.BOOK, Intent.CONFIRM)
+_EXCHANGES = {
+    "de": (
+        (
+            "Hallo! Habt ihr morgen Nachmittag Zeit für einen Haarschnitt?",
+            "Freie Zeiten für Haarschnitt:\n[Do 15:00 | Do 15:30 | Do 16:00]",
+        ),
+        ("15:00", "Soll ich Haarschnitt am Do, 15:00 buchen?\n[Ja, buchen | Andere Zeit | Nein]"),
+        ("Ja, buchen", "Gebucht ✅"),
+    ),
+    "default": (
+        (
+            "Hi! Do you have time for a haircut tomorrow afternoon?",
+            "Free times for Haircut:\n[Thu 15:00 | Thu 15:30 | Thu 16:00]",
+        ),
+        ("15:00", "Book Haircut on Thu, 15:00?\n[Yes, book it | Other time | No]"),
+        ("Yes, book it", "Booked ✅"),
+    ),
 }
+
+
+def _script(language: str) -> list[tuple[str, str, str]]:
+    """The dialogue in ``language`` as (direction, content, intent), message by message."""
+    exchanges = _EXCHANGES.get(language, _EXCHANGES["default"])
+    return [
+        (direction, content, intent)
+        for intent, exchange in zip(_INTENTS, exchanges, strict=True)
+        for direction, content in zip(("in", "out"), exchange, strict=True)
+    ]
 
 
 def seed(*, salon, stdout=None) -> None:
@@ -42,7 +55,7 @@ def seed(*, salon, stdout=None) -> None:
     )
     if conversation.messages.exists():
         return
-    script = _SCRIPT.get(salon.language, _SCRIPT["default"])
+    script = _script(salon.language)
     started = timezone.now() - timedelta(hours=2)
     for index, (direction, content, intent) in enumerate(script):
         AIMessage.objects.create(

@@ -17,18 +17,9 @@ from devtools.fake_graph.errors import GraphError
 WA_ID = re.compile(r"\+?[1-9][0-9]{5,14}")
 BSUID = re.compile(r"[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}")
 SUPPORTED_TYPES = {
-    "text",
-    "template",
-    "interactive",
-    "image",
-    "audio",
-    "video",
-    "document",
-    "sticker",
-    "location",
-    "contacts",
+    "text", "template", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts",
     "reaction",
-}
+}  # fmt: skip
 # Meta's limits (Cloud API reference: messages, interactive reply buttons and list messages).
 TEXT_BODY = 4096
 BUTTON_BODY, LIST_BODY, HEADER_TEXT, FOOTER_TEXT = 1024, 4096, 60, 60

@@ -87,8 +87,9 @@ def _member_client(salon, role) -> APIClient:
 
 
 class World:
-    def __init__(self, case):
-        self.case = case
+    def __init__(self, name: str, method: str):
+        self.name, self.method = name, method
+        self.case = case = CASES[name]
         self.a = SalonFactory(name="Alpha Victim Salon")
         self.b = SalonFactory(name="Bravo Caller Salon")
         self.a_kwargs = case.make_kwargs(self.a)
@@ -115,19 +116,18 @@ def _call(client, method: str, url: str, case, body: dict):
     return getattr(client, method)(url, body, format="json")
 
 
-def _case(name, method):
-    EXERCISED.add((name, method))
-    return CASES[name]
+@pytest.fixture(params=PAIRS, ids="-".join)
+def world(request, db) -> World:
+    """Victim A and caller B for one (route, method) pair, counted as exercised."""
+    EXERCISED.add(request.param)
+    return World(*request.param)
 
 
 # --- the checks ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method"), PAIRS)
-def test_another_salons_url_is_404_and_changes_nothing(name, method):
-    case = _case(name, method)
-    world = World(case)
+def test_another_salons_url_is_404_and_changes_nothing(world):
+    name, method, case = world.name, world.method, world.case
     required = _required_role(case, method)
     before = support.db_snapshot()
 
@@ -154,11 +154,8 @@ def test_another_salons_url_is_404_and_changes_nothing(name, method):
     assert support.db_snapshot() == before, f"{method.upper()} {name} across salons changed the database"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method"), PAIRS)
-def test_a_role_below_the_required_one_is_403_at_its_own_salon(name, method):
-    case = _case(name, method)
-    world = World(case)
+def test_a_role_below_the_required_one_is_403_at_its_own_salon(world):
+    name, method, case = world.name, world.method, world.case
     required = _required_role(case, method)
     url = world.url(world.b, world.b_kwargs)
     callers = [
@@ -175,11 +172,8 @@ def test_a_role_below_the_required_one_is_403_at_its_own_salon(name, method):
     assert support.db_snapshot() == before, f"a refused {method.upper()} {name} changed the database"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method"), PAIRS)
-def test_own_salon_works_ignores_a_salon_in_the_body_and_never_shows_another_salon(name, method):
-    case = _case(name, method)
-    world = World(case)
+def test_own_salon_works_ignores_a_salon_in_the_body_and_never_shows_another_salon(world):
+    name, method, case = world.name, world.method, world.case
     for other in CASES.values():  # give A rows of every kind, so lists have something to leak
         other.make_kwargs(world.a)
     for factory in support.admin_factories().values():

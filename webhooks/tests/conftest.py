@@ -1,12 +1,10 @@
-"""Fixtures of the webhook tests: Meta's signed bodies (byte-exact copies), the app secrets, a signed-POST client."""
+"""Fixtures of the webhook tests: the app secrets, the salon the fixture bodies are addressed to, a signed-POST client
+(the bodies themselves: ``webhooks.tests.payloads``)."""
 
 from __future__ import annotations
 
 import io
-import json
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -18,59 +16,11 @@ from django.db import close_old_connections
 from config.wsgi import application
 from salons.tests.factories import SalonFactory
 from webhooks.services import sign
+from webhooks.tests.payloads import PHONE_NUMBER_ID, WABA_ID
 
-FIXTURES = Path(__file__).parent / "fixtures" / "whatsapp"
 SECRET = "test-app-secret-0f3c9a"
 VECTOR_SECRET = "1222e786b144d0e85b9f365372d93676"
-PHONE_NUMBER_ID = "106540352242922"
-WABA_ID = "102290129340398"
 URL = "/webhooks/whatsapp/"
-
-
-def fixture_body(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def fixture_signatures() -> dict[str, str]:
-    """``SIGNATURES.txt``: body file name -> the X-Hub-Signature-256 header Meta sent for it."""
-    signatures = {}
-    for line in (FIXTURES / "SIGNATURES.txt").read_text().splitlines():
-        name, header, *_ = line.split()
-        signatures[name] = header
-    return signatures
-
-
-def body_of(payload: dict) -> bytes:
-    """A body the way Meta serialises it: compact JSON, non-ASCII escaped."""
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def messages_change(*, phone_number_id: str = PHONE_NUMBER_ID, messages=(), statuses=(), contacts=None) -> dict:
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550783881", "phone_number_id": phone_number_id},
-    }
-    if messages:
-        value["contacts"] = contacts or [
-            {"profile": {"name": "Sheena Nelson"}, "wa_id": str(messages[0].get("from", "16505551234"))}
-        ]
-        value["messages"] = list(messages)
-    if statuses:
-        value["statuses"] = list(statuses)
-    return {"value": value, "field": "messages"}
-
-
-def payload_of(*changes: dict, waba_id: str = WABA_ID) -> dict:
-    return {"object": "whatsapp_business_account", "entry": [{"id": waba_id, "changes": list(changes)}]}
-
-
-def text_message(wamid: str, text: str = "Hi", sender: str = "16505551234") -> dict:
-    timestamp = str(int(time.time()))  # recent: the 24 h window is computed from it
-    return {"from": sender, "id": wamid, "timestamp": timestamp, "type": "text", "text": {"body": text}}
-
-
-def status_update(wamid: str, status: str, timestamp: int, recipient: str = "16505551234") -> dict:
-    return {"id": wamid, "status": status, "timestamp": str(timestamp), "recipient_id": recipient}
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from salons.models import Role
 from salons.tests.factories import UserFactory
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.relay import events_drain
-from webhooks.tests.conftest import fixture_body
+from webhooks.tests.payloads import fixture_body
 
 pytestmark = pytest.mark.django_db
 

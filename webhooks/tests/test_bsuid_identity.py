@@ -16,7 +16,7 @@ from salons.tenancy import salon_scope
 from salons.tests.factories import CustomerFactory
 from webhooks.models import ItemStatus, WebhookEvent
 from webhooks.relay import events_drain
-from webhooks.tests.conftest import PHONE_NUMBER_ID, body_of, payload_of
+from webhooks.tests.payloads import PHONE_NUMBER_ID, body_of, payload_of
 
 pytestmark = pytest.mark.django_db
 

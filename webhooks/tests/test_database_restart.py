@@ -21,21 +21,13 @@ from bookings.tests.factories import ServiceFactory, staff_with_hours
 from dbops.cluster import throwaway_cluster
 from messaging.models import Message
 from salons.tests.factories import CustomerFactory, MembershipFactory, SalonFactory
+from tests.children import wait_until
 from tests.clusters import app_role_on, copy_test_schema, django_on
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
-from webhooks.tests.conftest import (
-    PHONE_NUMBER_ID,
-    SECRET,
-    URL,
-    WABA_ID,
-    body_of,
-    messages_change,
-    payload_of,
-    text_message,
-    wsgi_post,
-)
+from webhooks.tests.conftest import SECRET, URL, wsgi_post
+from webhooks.tests.payloads import PHONE_NUMBER_ID, WABA_ID, body_of, messages_change, payload_of, text_message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_assistant")]
 
@@ -59,13 +51,6 @@ def post_webhook(wamid: str) -> int:
     body = body_of(payload_of(messages_change(messages=[text_message(wamid)])))
     headers = {"X-Hub-Signature-256": sign(body=body, secret=SECRET)}
     return wsgi_post(URL, body, headers, connection_handling=close_old_connections).status_code
-
-
-def wait_until(condition, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not reached"
-        time.sleep(0.05)
 
 
 def test_fast_restart_loses_no_accepted_event_and_no_committed_booking_and_answers_503_while_down(restartable):
@@ -126,14 +111,14 @@ def test_fast_restart_loses_no_accepted_event_and_no_committed_booking_and_answe
     for thread in threads:
         thread.start()
     try:
-        wait_until(lambda: len(accepted) >= 10 and len(booked) >= 5)
+        wait_until(lambda: len(accepted) >= 10 and len(booked) >= 5, timeout=120)
         cluster.stop("fast")
         down = post_webhook("wamid.WHILE-DOWN")
         ready = Client().get("/readyz")
         api = staff_browser.get(f"/api/v1/salons/{salon.pk}/stats/")
         accepted_before, booked_before = len(accepted), len(booked)
         cluster.start()
-        wait_until(lambda: len(accepted) >= accepted_before + 10 and len(booked) >= booked_before + 5)
+        wait_until(lambda: len(accepted) >= accepted_before + 10 and len(booked) >= booked_before + 5, timeout=120)
     finally:
         stop.set()
         for thread in threads:

@@ -11,16 +11,8 @@ from prometheus_client import REGISTRY
 
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.services import sign
-from webhooks.tests.conftest import (
-    SECRET,
-    URL,
-    body_of,
-    fixture_body,
-    messages_change,
-    payload_of,
-    text_message,
-    wsgi_post,
-)
+from webhooks.tests.conftest import SECRET, URL, wsgi_post
+from webhooks.tests.payloads import body_of, fixture_body, messages_change, payload_of, text_message
 
 pytestmark = pytest.mark.django_db
 

@@ -19,16 +19,8 @@ from webhooks import processor
 from webhooks.models import EventStatus, ItemStatus, WebhookEvent
 from webhooks.relay import events_drain
 from webhooks.services import sign
-from webhooks.tests.conftest import (
-    SECRET,
-    URL,
-    body_of,
-    fixture_body,
-    messages_change,
-    payload_of,
-    status_update,
-    text_message,
-)
+from webhooks.tests.conftest import SECRET, URL
+from webhooks.tests.payloads import body_of, fixture_body, messages_change, payload_of, status_update, text_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_assistant")]
 

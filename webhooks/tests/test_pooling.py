@@ -9,7 +9,7 @@ from django.db import connection
 from tests.pooling import django_through, through_pgbouncer_requested
 from webhooks import relay
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
+from webhooks.tests.payloads import body_of, messages_change, payload_of, text_message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_assistant")]
 

@@ -15,7 +15,7 @@ from salons.models import Customer
 from salons.tests.factories import SalonFactory
 from webhooks.models import EventStatus, ItemStatus, WebhookEvent
 from webhooks.relay import events_drain
-from webhooks.tests.conftest import (
+from webhooks.tests.payloads import (
     PHONE_NUMBER_ID,
     body_of,
     fixture_body,

@@ -14,7 +14,7 @@ from webhooks import tasks
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.processor import event_process
 from webhooks.relay import events_claim, events_drain
-from webhooks.tests.conftest import body_of, messages_change, payload_of, text_message
+from webhooks.tests.payloads import body_of, messages_change, payload_of, text_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_assistant")]
 
@@ -165,7 +165,7 @@ def test_safety_net_task_processes_only_what_waited_a_few_seconds(post_signed, f
 
 def test_replay_by_id_reruns_what_was_ignored(post_signed, db):
     from salons.tests.factories import SalonFactory
-    from webhooks.tests.conftest import PHONE_NUMBER_ID, WABA_ID
+    from webhooks.tests.payloads import PHONE_NUMBER_ID, WABA_ID
 
     wamids = receive(post_signed, 1)
     events_drain()

@@ -9,7 +9,8 @@ import pytest
 
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.services import sign, signature_valid
-from webhooks.tests.conftest import SECRET, VECTOR_SECRET, fixture_body, fixture_signatures
+from webhooks.tests.conftest import SECRET, VECTOR_SECRET
+from webhooks.tests.payloads import fixture_body, fixture_signatures
 
 SIGNATURES = fixture_signatures()
 

@@ -20,7 +20,6 @@ from contextlib import suppress
 from datetime import datetime, time, timedelta
 
 import psycopg
-from django.core.management.base import BaseCommand
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -30,6 +29,7 @@ from bookings.availability import Schedule, available_slots, booking_window, loc
 from bookings.errors import BookingConflict, BookingInvalid
 from dbops.rls import set_enforced, tenant_tables
 from dbops.roles import Roles, apply_roles
+from devtools.bench.scratch import ScratchDatabaseCommand
 from salons.models import Customer, Salon
 from salons.rls import rls_execute
 from salons.tenancy import salon_scope
@@ -42,8 +42,9 @@ WHERE a.status IN ('pending', 'confirmed') AND b.status IN ('pending', 'confirme
 """
 
 
-class Command(BaseCommand):
+class Command(ScratchDatabaseCommand):
     help = "Benchmark availability, the booking race and booking creation in a scratch database."
+    scratch_suffix = "bench_bookings"
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=60, help="availability computations to time")
@@ -51,22 +52,8 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=32, help="racing clients (threads, own connections)")
         parser.add_argument("--no-rls", action="store_true", help="skip the row-level security on/off comparison")
 
-    def handle(self, *args, **options):
-        settings_dict = connection.settings_dict
-        original_name = settings_dict["NAME"]
-        original_test = dict(settings_dict.get("TEST") or {})
-        settings_dict["TEST"] = {**original_test, "NAME": f"{original_name}_bench_bookings"}
-        self.stderr.write(f"creating scratch database {settings_dict['TEST']['NAME']} (migrations)…")
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            self._bench(options)
-        finally:
-            connections.close_all()
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-            settings_dict["TEST"] = original_test
-
     # --- the benchmarks ------------------------------------------------------------------------------------
-    def _bench(self, options) -> None:
+    def bench(self, options) -> None:
 
         world = _World.build()
         salon, service = world.salon, world.service

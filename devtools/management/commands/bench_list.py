@@ -19,8 +19,6 @@ import statistics
 import sys
 import time as clock
 
-from django.core.management.base import BaseCommand
-from django.db import connection, connections
 from django.test.utils import setup_test_environment
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -29,6 +27,7 @@ from bookings import selectors
 from bookings.api.bookings import BookingOutputSerializer
 from bookings.api.rows import ROW_FIELDS, booking_rows
 from bookings.models import Booking
+from devtools.bench.scratch import ScratchDatabaseCommand
 from devtools.management.commands.bench_bookings import _World
 from salons.models import Membership, Role, User
 from salons.tenancy import salon_scope
@@ -38,27 +37,15 @@ def _median_ms(timings: list[float]) -> float:
     return statistics.median(timings) * 1000
 
 
-class Command(BaseCommand):
+class Command(ScratchDatabaseCommand):
     help = "Benchmark the bookings list page against a trivial endpoint (prints BENCH bookings_list ratio=…)."
+    scratch_suffix = "bench_list"
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
 
-    def handle(self, *args, **options):
-        settings_dict = connection.settings_dict
-        original_name = settings_dict["NAME"]
-        original_test = dict(settings_dict.get("TEST") or {})
-        settings_dict["TEST"] = {**original_test, "NAME": f"{original_name}_bench_list"}
-        self.stderr.write(f"creating scratch database {settings_dict['TEST']['NAME']} (migrations)…")
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            self._bench(options["requests"])
-        finally:
-            connections.close_all()
-            connection.creation.destroy_test_db(original_name, verbosity=0)
-            settings_dict["TEST"] = original_test
-
-    def _bench(self, requests: int) -> None:
+    def bench(self, options) -> None:
+        requests = options["requests"]
         setup_test_environment()
         world = _World.build()
         salon = world.salon

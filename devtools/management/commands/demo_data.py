@@ -39,35 +39,22 @@ class DemoSalon:
     phone_number_id: str
     waba_id: str
     display_phone_number: str
-    owner_email: str
     owner_name: str
+
+    @property
+    def owner_email(self) -> str:
+        return f"owner@{self.slug}.local"
 
 
 # Studio Aurora matches the signed webhook fixtures in /work/shared/fixtures/whatsapp (phone_number_id, WABA id).
 DEMO_SALONS = (
-    DemoSalon(
-        slug="studio-aurora",
-        name="Studio Aurora",
-        timezone="Europe/Berlin",
-        language="de",
-        phone_number_id="106540352242922",
-        waba_id="102290129340398",
-        display_phone_number="15550783881",
-        owner_email="owner@studio-aurora.local",
-        owner_name="Anna Aurora",
-    ),
-    DemoSalon(
-        slug="salao-lisboa",
-        name="Salão Lisboa",
-        timezone="Europe/Lisbon",
-        language="pt",
-        phone_number_id="106540352242933",
-        waba_id="102290129340411",
-        display_phone_number="15550783882",
-        owner_email="owner@salao-lisboa.local",
-        owner_name="Beatriz Lisboa",
-    ),
-)
+    # slug, name, time zone, language,
+    #     WhatsApp phone_number_id, WABA id, display phone number, owner
+    DemoSalon("studio-aurora", "Studio Aurora", "Europe/Berlin", "de",
+              "106540352242922", "102290129340398", "15550783881", "Anna Aurora"),
+    DemoSalon("salao-lisboa", "Salão Lisboa", "Europe/Lisbon", "pt",
+              "106540352242933", "102290129340411", "15550783882", "Beatriz Lisboa"),
+)  # fmt: skip
 
 
 class Command(BaseCommand):
