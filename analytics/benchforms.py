@@ -22,7 +22,7 @@ from analytics.dashboard import salon_dashboard
 from analytics.models import IntentDailyStat
 from analytics.selectors import salon_stats, salon_stats_cached
 from analytics.services import local_today
-from bookings.api.rows import ROW_FIELDS
+from bookings.api.rows import booking_row_values
 from bookings.models import Booking
 from bookings.selectors import booking_list_queryset, customer_booking_history
 from messaging.models import Message
@@ -66,22 +66,22 @@ def stats_cached(salon):
     return salon_stats_cached(salon=salon, start=start, end=end)
 
 
-# The list pages read as the API's list endpoints do (``BookingRowsListMixin``): the page's ``.values(*ROW_FIELDS)``.
+# The list pages read as the API's list endpoints do (``BookingRowsListMixin``): the page's ``booking_row_values``.
 def bookings_page(salon):
     with salon_scope(salon):
-        return list(booking_list_queryset().order_by("-starts_at", "-pk").values(*ROW_FIELDS)[:50])
+        return list(booking_row_values(booking_list_queryset().order_by("-starts_at", "-pk"))[:50])
 
 
 def bookings_by_status(salon):
     with salon_scope(salon):
         queryset = booking_list_queryset().filter(status="confirmed").order_by("-starts_at", "-pk")
-        return list(queryset.values(*ROW_FIELDS)[:50])
+        return list(booking_row_values(queryset)[:50])
 
 
 def customer_history(salon):
     customer = Customer(pk=_regular(salon.pk), salon=salon)
     with salon_scope(salon):
-        return list(customer_booking_history(customer=customer).values(*ROW_FIELDS)[:50])
+        return list(booking_row_values(customer_booking_history(customer=customer))[:50])
 
 
 def dashboard(salon):

@@ -6,8 +6,8 @@ import functools
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -17,15 +17,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger("chairside.api")
 
 
-class _ValuesPaginator(DjangoPaginator):
-    """Counts the model queryset it is given, and pages its ``.values(*fields)``."""
+class _CountedPaginator(DjangoPaginator):
+    """Pages one queryset and counts another (the same rows, fewer joins)."""
 
-    def __init__(self, object_list, per_page, *, fields: tuple[str, ...], **kwargs):
+    def __init__(self, object_list, per_page, *, counted, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.fields = fields
+        self.counted = counted
 
-    def _get_page(self, object_list, number, paginator) -> Page:
-        return Page(object_list.values(*self.fields), number, paginator)
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
 
 
 class Pagination(PageNumberPagination):
@@ -34,14 +35,15 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def paginate_values(self, queryset, fields: tuple[str, ...], request, view=None) -> list[dict] | None:
-        """A page of ``queryset.values(*fields)`` as dicts, with the count taken on ``queryset`` itself.
+    def paginate_rows(self, rows, *, counted, request, view=None) -> list[dict] | None:
+        """A page of ``rows`` (a ``.values()`` queryset), with the count taken on ``counted``, the model queryset it
+        was made from.
 
         The count of a ``.values()`` query keeps the joins its related columns brought (``customer__name``: an INNER
         JOIN PostgreSQL may not drop), so it would join every row of the list to count it; counted on the model
         queryset it reads only the listed table (bench_list)."""
-        self.django_paginator_class = functools.partial(_ValuesPaginator, fields=fields)
-        return self.paginate_queryset(queryset, request, view)
+        self.django_paginator_class = functools.partial(_CountedPaginator, counted=counted)
+        return self.paginate_queryset(rows, request, view)
 
 
 class FilterBackend(DjangoFilterBackend):

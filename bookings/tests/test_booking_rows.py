@@ -1,6 +1,6 @@
 """The bookings list page (built from selected values) answers exactly what the output serializer answers."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -71,3 +71,27 @@ def test_a_named_filter_still_validates_and_filters(owner_client, salon):
     bad = owner_client.get(url, {"status": "nonsense"})
     assert bad.status_code == 400 and "status" in bad.json()
     assert owner_client.get(url, {"status": "confirmed", "unrelated": "x"}).status_code == 200
+
+
+def test_timestamps_are_the_same_whatever_the_sessions_time_zone(owner_client, salon, owner):
+    """The page reads its timestamps as UTC text (``IsoText``): a session in another zone, even one whose offset has
+    seconds in the past (Amsterdam's local mean time), changes nothing, microseconds included."""
+    service = ServiceFactory(salon=salon, name="Haircut", duration_minutes=60)
+    staff = staff_with_hours(salon, [service], name="Anna", hours=[(time(9), time(18))])
+    day = timezone.now().astimezone(salon.tz).date() + timedelta(days=2)
+    starts_at = datetime.combine(day, time(10), tzinfo=salon.tz)
+    booking = booking_for(salon, service=service, staff=staff, starts_at=starts_at)
+    with salon_scope(salon):
+        Booking.objects.filter(pk=booking.pk).update(created_at=datetime(1890, 1, 1, 10, 0, 0, 123456, tzinfo=UTC))
+        expected = BookingOutputSerializer(Booking.objects.select_related("customer", "service", "staff"), many=True)
+        expected = [dict(row) for row in expected.data]
+    url = reverse("booking-list", kwargs={"salon_id": salon.pk})
+    with connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'Europe/Amsterdam'")
+    try:
+        answered = owner_client.get(url).json()["results"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    assert answered == expected
+    assert answered[0]["created_at"] == "1890-01-01T10:00:00.123456Z"
