@@ -27,7 +27,6 @@ from messaging.models import (
 )
 from messaging.pricing import cost_for
 from messaging.services import conversation_for_customer, message_send_text
-from messaging.services.templates import template_event_apply as template_event_apply  # the dispatcher's entry
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon
 from salons.tenancy.sql import TenantSQL, columns, insert_ignoring_conflict, instance

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ai_conversations import services as assistant
 from messaging import inbound
+from messaging import services as messaging_services
 from salons.models import Salon
 from salons.tenancy import salon_scope
 from webhooks import metrics
@@ -175,7 +176,7 @@ def _dispatch(item: Item, attempt: int = 1) -> str:
             raise StatusBeforeMessage(f"no message with wamid {item.ref!r} yet")
         return "applied" if message is not None else "unknown wamid"
     if item.kind == "template":
-        template = inbound.template_event_apply(salon=item.salon, field=item.field, value=item.value)
+        template = messaging_services.template_event_apply(salon=item.salon, field=item.field, value=item.value)
         return "applied" if template is not None else "unknown template"
     raise ValueError(f"nothing to dispatch for item kind {item.kind!r}")
 

@@ -86,8 +86,9 @@ def _set_working_hours(staff: StaffMember, ranges: list[dict]) -> None:
     )
 
 
-def _check_staff_user(salon: Salon, user: User | None) -> None:
-    if user is not None and not Membership.all_salons.filter(salon=salon, user=user).exists():
+def _check_staff_user(user: User | None) -> None:
+    """Inside the salon's scope: the user must be one of its members."""
+    if user is not None and not Membership.objects.filter(user=user).exists():
         raise DomainError("Only a member of this salon can be linked to a staff member.", field="user")
 
 
@@ -103,7 +104,7 @@ def staff_create(
 ) -> StaffMember:
     """A staff member with the services they offer ({service, duration_minutes?, price?}) and weekly hours."""
     with salon_scope(salon):
-        _check_staff_user(salon, user)
+        _check_staff_user(user)
         staff = StaffMember.objects.create(name=name, user=user, is_active=is_active)
         _set_staff_services(staff, services or [])
         _set_working_hours(staff, working_hours or [])
@@ -117,7 +118,7 @@ def staff_update(*, staff: StaffMember, data: dict) -> StaffMember:
         data = dict(data)
         services, working_hours = data.pop("services", None), data.pop("working_hours", None)
         if "user" in data:
-            _check_staff_user(staff.salon, data["user"])
+            _check_staff_user(data["user"])
         for name, value in data.items():
             setattr(staff, name, value)
         staff.save()

@@ -11,7 +11,8 @@ from bookings.errors import BookingConflict, BookingInvalid, CustomerBusy
 from bookings.models import Booking, BookingEvent, BookingStatus, Reminder, ReminderStatus
 from bookings.tests.conftest import NOW, at
 from bookings.tests.factories import ServiceFactory, StaffServiceFactory, TimeOffFactory, staff_with_hours
-from salons.tests.factories import CustomerFactory, SalonFactory, UserFactory
+from config.api import DomainError
+from salons.tests.factories import CustomerFactory, MembershipFactory, SalonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,17 @@ def test_a_messaging_refusal_never_undoes_the_booking(
         booking = create(shop, client_of_shop, haircut, anna, at(3, 10), source="api")
     _run(callbacks)
     assert Booking.all_salons.filter(pk=booking.pk, status="pending").exists()
+
+
+def test_staff_can_be_linked_only_to_a_member_of_their_own_salon(shop):
+    """Membership is checked inside the salon's scope: being a member of another salon is not enough."""
+    elsewhere = MembershipFactory(salon=SalonFactory()).user
+    member = MembershipFactory(salon=shop).user
+    with pytest.raises(DomainError) as refused:
+        services.staff_create(salon=shop, name="Ben", user=elsewhere)
+    assert refused.value.field == "user"
+    staff = services.staff_create(salon=shop, name="Ana", user=member)
+    with pytest.raises(DomainError):
+        services.staff_update(staff=staff, data={"user": elsewhere})
+    staff.refresh_from_db()
+    assert staff.user == member

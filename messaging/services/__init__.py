@@ -16,6 +16,7 @@ from messaging.services.messages import (
 from messaging.services.templates import (
     template_create,
     template_delete,
+    template_event_apply,
     template_install_pack,
     template_push,
     template_submit,
@@ -32,6 +33,7 @@ __all__ = [
     "message_send_text",
     "template_create",
     "template_delete",
+    "template_event_apply",
     "template_install_pack",
     "template_language_for",
     "template_push",

@@ -11,9 +11,9 @@ import pytest
 
 from devtools.testing.messaging import enqueued_sends
 from messaging.errors import CustomerOptedOut
-from messaging.inbound import inbound_message_receive, inbound_status_receive, template_event_apply
+from messaging.inbound import inbound_message_receive, inbound_status_receive
 from messaging.models import Conversation, Direction, Message, MessageStatus, MessageTemplate, MessageType
-from messaging.services import message_send_template, message_send_text
+from messaging.services import message_send_template, message_send_text, template_event_apply
 from messaging.tests.factories import ConversationFactory, MessageFactory, MessageTemplateFactory
 from messaging.whatsapp.errors import explain
 from salons.models import Customer, Salon
